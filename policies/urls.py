@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("options/", views.OptionListView.as_view(), name="option-list"),
+    path("options/<slug:slug>/", views.OptionDetailView.as_view(), name="option-detail"),
+    path("briefs/<slug:slug>/", views.BriefDetailView.as_view(), name="brief-detail"),
+]

@@ -7,6 +7,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """Open sign-up, or invitation only: then a valid invitation in the session opens it."""
         if settings.SIGNUP_MODE == "open":
             return True
-        from .services import invitation_from_session
+        from .invitations import invitation_from_session
 
         return invitation_from_session(request) is not None

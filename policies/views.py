@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .extensions import option_page_providers
+from .extensions import collect_context, option_page_providers
 from .models import Brief, Option
 
 
@@ -24,8 +24,7 @@ class OptionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for provider in option_page_providers:
-            context.update(provider(self.request, self.object))
+        context.update(collect_context(option_page_providers, self.request, self.object))
         return context
 
 

@@ -10,3 +10,11 @@ class AccountAdapter(DefaultAccountAdapter):
         from .invitations import invitation_from_session
 
         return invitation_from_session(request) is not None
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            from .invitations import account_signed_up
+
+            account_signed_up(request=request, user=user)
+        return user

@@ -1,18 +1,92 @@
-from django.views.generic import DetailView, ListView, TemplateView
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
-from .extensions import collect_context, option_page_providers
-from .models import Brief, Option
+from .extensions import (
+    collect_context,
+    decorate_option_list,
+    home_page_providers,
+    option_card_templates,
+    option_page_providers,
+)
+from .filters import OptionFilterSet
+from .models import Brief, Initiative, Option, Strategy
 
 
-class HomeView(TemplateView):
+def option_cards(queryset, request):
+    """An option queryset ready for cards: its tags, plus what other apps add to lists."""
+    return decorate_option_list(queryset.prefetch_related("tags"), request)
+
+
+def _kind_prefetches(kind, user):
+    if kind == Option.Kind.STRATEGY:
+        return [
+            "implications",
+            Prefetch(
+                "initiatives",
+                queryset=Initiative.objects.visible_to(user).order_by("title"),
+                to_attr="visible_initiatives",
+            ),
+        ]
+    if kind == Option.Kind.INITIATIVE:
+        return [
+            "partners",
+            Prefetch(
+                "strategies",
+                queryset=Strategy.objects.visible_to(user).order_by("title"),
+                to_attr="visible_strategies",
+            ),
+        ]
+    if kind == Option.Kind.SANCTION_TYPE:
+        return ["target_sectors", "target_actors"]
+    return []
+
+
+class CardsMixin:
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["option_card_templates"] = list(option_card_templates)
+        return context
+
+
+class HomeView(CardsMixin, TemplateView):
     template_name = "policies/home.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        options = list(option_cards(Option.objects.published(), self.request))
+        context["option_groups"] = [
+            {
+                "kind": kind,
+                "label": label,
+                "options": [option for option in options if option.kind == kind],
+            }
+            for kind, label in Option.Kind.choices
+        ]
+        context["briefs"] = Brief.objects.annotate(
+            published_option_count=Count(
+                "options", filter=Q(options__status=Option.Status.PUBLISHED)
+            )
+        )
+        context.update(collect_context(home_page_providers, self.request))
+        return context
 
-class OptionListView(ListView):
+
+class OptionListView(CardsMixin, FilterView):
     template_name = "policies/option_list.html"
+    filterset_class = OptionFilterSet
+    paginate_by = 20
+    context_object_name = "options"
 
     def get_queryset(self):
-        return Option.objects.visible_to(self.request.user)
+        return option_cards(Option.objects.visible_to(self.request.user), self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_filtered"] = any(
+            value not in ("", None) for name, value in self.request.GET.items() if name != "page"
+        )
+        return context
 
 
 class OptionDetailView(DetailView):
@@ -20,14 +94,35 @@ class OptionDetailView(DetailView):
     context_object_name = "option"
 
     def get_queryset(self):
-        return Option.objects.visible_to(self.request.user).with_links()
+        return (
+            Option.objects.visible_to(self.request.user)
+            .select_related("brief", "author", "strategy", "initiative", "sanctiontype")
+            .prefetch_related("tags", "actors", "sectors")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(collect_context(option_page_providers, self.request, self.object))
+        option = self.object
+        specific = option.specific
+        prefetch_related_objects([specific], *_kind_prefetches(option.kind, self.request.user))
+        context["specific"] = specific
+        context["text_fields"] = [
+            {"name": name, "label": label, "html": specific.rendered_html(name)}
+            for name, label in option.annotatable_fields().items()
+        ]
+        context.update(collect_context(option_page_providers, self.request, option))
         return context
 
 
-class BriefDetailView(DetailView):
+class BriefDetailView(CardsMixin, DetailView):
     model = Brief
     template_name = "policies/brief_detail.html"
+    context_object_name = "brief"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["options"] = option_cards(
+            Option.objects.visible_to(self.request.user).filter(brief=self.object),
+            self.request,
+        )
+        return context

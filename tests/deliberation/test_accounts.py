@@ -67,8 +67,9 @@ def test_visitor_signs_up_verifies_email_and_logs_in():
     response = log_in(browser, "newcomer@example.org", NEW_PASSWORD)
     assert response.status_code == 302
     assert int(browser.session["_auth_user_id"]) == user.pk
-    home = browser.get("/")
-    assert "Log out" in home.content.decode()
+    settings_page = browser.get(reverse("deliberation:profile-settings"))
+    assert settings_page.status_code == 200
+    assert "Log out" in settings_page.content.decode()
 
 
 @pytest.mark.django_db
@@ -95,7 +96,8 @@ def test_sign_up_is_closed_without_an_invitation_in_invitation_mode():
     client = Client()
     page = client.get(reverse("account_signup"))
     assert "closed" in page.content.decode().lower()
-    assert "Sign up" not in client.get("/").content.decode().split("<main")[0]
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert 'href="/accounts/signup/"' not in login_page.split("<main")[0]
     sign_up(client)
     assert not User.objects.filter(username="newcomer").exists()
 

@@ -245,6 +245,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OptionKindEnum": "policies.models.Option.Kind",
+        "ActorKindEnum": "policies.models.Actor.Kind",
+        "ActorStanceEnum": "policies.models.Actor.Stance",
+        "StanceEnum": "deliberation.models.Stance",
+        "VoteChoiceEnum": "deliberation.models.VoteChoice",
+    },
 }
 
 # Security headers. The CSP allows no inline script anywhere.

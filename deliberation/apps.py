@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class DeliberationConfig(AppConfig):
     name = "deliberation"
     verbose_name = "Deliberation"
+
+    def ready(self):
+        from policies import extensions
+
+        from . import annotation_views, views
+
+        extensions.register_option_page_provider(views.option_page_context)
+        extensions.register_option_list_decorator(views.decorate_option_list)
+        extensions.register_option_card_template("deliberation/includes/option_card_tally.html")
+        extensions.register_home_page_provider(views.home_page_context)
+        annotation_views.register_annotation_extensions()

@@ -124,7 +124,7 @@ def annotations_json(request, slug):
     option = _option_for(request, slug)
     specific = option.specific
     source = request.build_absolute_uri(option.get_absolute_url())
-    annotations = services.annotations_visible_to(request.user, option)
+    annotations = services.annotations_visible_to(request.user, option).prefetch_related(None)
     return JsonResponse(
         {
             "option": option.slug,
@@ -169,7 +169,10 @@ def annotation_create(request, slug):
             )
     context = {"annotation_form": form, "option": option}
     if request.htmx:
-        return render(request, FORM_TEMPLATE, context, status=422)
+        response = render(request, FORM_TEMPLATE, context, status=422)
+        response["HX-Retarget"] = "#annotation-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     return render(request, "deliberation/annotation_form.html", context, status=400)
 
 

@@ -1,0 +1,231 @@
+// Annotations of an option's text: highlights drawn with @recogito/text-annotator on
+// every .annotatable field, the site's own note form (htmx) opened on a selection, and
+// the side panel (filters, jump to passage, notes shown on hover or focus).
+(function () {
+  "use strict";
+
+  const panel = document.getElementById("annotation-panel");
+  if (!panel || !window.RecogitoJS) return;
+
+  const canAnnotate = panel.dataset.canAnnotate === "true";
+  const popover = document.getElementById("annotation-popover");
+  const annotators = {}; // field -> {annotator, base, element}
+  const known = {}; // annotation id -> W3C annotation from the server
+  let pending = null; // {field, id} of the selection waiting for its note
+
+  const COLOURS = { shared: "#f2c200", private: "#4a90d9", mine: "#e07b00" };
+
+  function style(annotation) {
+    const data = known[annotation.id];
+    if (!data) return { fill: "#0080ff", fillOpacity: 0.25 };
+    const colour = data.visibility === "private" ? COLOURS.private : data.mine ? COLOURS.mine : COLOURS.shared;
+    return { fill: colour, fillOpacity: 0.3, underlineColor: colour, underlineThickness: 2 };
+  }
+
+  function selectors(data) {
+    const target = data.target.selector;
+    const quote = target.find((s) => s.type === "TextQuoteSelector");
+    const position = target.find((s) => s.type === "TextPositionSelector");
+    return { exact: quote.exact, start: position.start, end: position.end };
+  }
+
+  function toNative(data, base) {
+    const s = selectors(data);
+    return {
+      id: data.id,
+      bodies: [],
+      target: { annotation: data.id, selector: [{ quote: s.exact, start: s.start + base, end: s.end + base }] },
+    };
+  }
+
+  function draw(data) {
+    known[data.id] = data;
+    const entry = annotators[data.field];
+    if (!entry || data.orphaned) return;
+    entry.annotator.addAnnotation(toNative(data, entry.base));
+  }
+
+  function itemFor(id) {
+    return document.getElementById(id);
+  }
+
+  function showNotes(ids) {
+    if (!popover) return;
+    popover.replaceChildren();
+    ids.forEach((id) => {
+      const item = itemFor(id);
+      if (!item) return;
+      const copy = item.querySelector("article").cloneNode(true);
+      copy.querySelectorAll("form, details, .annotation-actions, [id]").forEach((node) => {
+        if (node.matches("form, details, .annotation-actions")) node.remove();
+        else node.removeAttribute("id");
+      });
+      popover.appendChild(copy);
+      item.classList.add("is-active");
+    });
+    popover.hidden = popover.childElementCount === 0;
+  }
+
+  function hideNotes() {
+    if (!popover) return;
+    popover.hidden = true;
+    popover.replaceChildren();
+    document.querySelectorAll(".annotation-item.is-active").forEach((item) => item.classList.remove("is-active"));
+  }
+
+  function context(text, start, end) {
+    return { prefix: text.slice(Math.max(0, start - 32), start), suffix: text.slice(end, end + 32) };
+  }
+
+  function form() {
+    return document.getElementById("annotation-form");
+  }
+
+  function cancelPending() {
+    if (pending && annotators[pending.field]) {
+      annotators[pending.field].annotator.removeAnnotation(pending.id);
+    }
+    pending = null;
+  }
+
+  function openForm(field, annotation) {
+    const entry = annotators[field];
+    const noteForm = form();
+    if (!entry || !noteForm) return;
+    const selector = annotation.target.selector[0];
+    const text = entry.element.textContent;
+    const start = selector.start - entry.base;
+    const end = selector.end - entry.base;
+    if (pending && pending.id !== annotation.id) cancelPending();
+    pending = { field: field, id: annotation.id };
+    const around = context(text, selector.start, selector.end);
+    const values = { field: field, start: start, end: end, exact: selector.quote, prefix: around.prefix, suffix: around.suffix };
+    Object.entries(values).forEach(([name, value]) => {
+      noteForm.querySelector(`[name="${name}"]`).value = value;
+    });
+    noteForm.querySelector("#annotation-form-quote").textContent = selector.quote;
+    noteForm.querySelectorAll(".errorlist").forEach((node) => node.remove());
+    noteForm.hidden = false;
+    noteForm.querySelector("textarea").focus({ preventScroll: true });
+  }
+
+  function resetForm() {
+    const noteForm = form();
+    if (!noteForm) return;
+    noteForm.reset();
+    noteForm.querySelectorAll(".errorlist").forEach((node) => node.remove());
+    noteForm.hidden = true;
+  }
+
+  function setUp(data) {
+    document.querySelectorAll(".annotatable[data-field]").forEach((element) => {
+      const field = element.dataset.field;
+      const info = data.fields[field];
+      if (!info) return;
+      // The offsets are over the field's text; the element may add whitespace around it.
+      const found = info.text ? element.textContent.indexOf(info.text) : 0;
+      const annotator = window.RecogitoJS.createTextAnnotator(element, {
+        annotatingEnabled: canAnnotate,
+        renderer: "SPANS",
+        style: style,
+      });
+      annotators[field] = { annotator: annotator, base: Math.max(0, found), element: element };
+      annotator.on("createAnnotation", (annotation) => {
+        if (!known[annotation.id]) openForm(field, annotation);
+      });
+      annotator.on("updateAnnotation", (annotation) => {
+        if (pending && pending.id === annotation.id) openForm(field, annotation);
+      });
+      annotator.on("mouseEnterAnnotation", (annotation) => showNotes([annotation.id]));
+      annotator.on("mouseLeaveAnnotation", hideNotes);
+      annotator.on("selectionChanged", (selected) => {
+        const saved = selected.map((a) => a.id).filter((id) => known[id]);
+        if (saved.length) showNotes(saved);
+      });
+    });
+    data.annotations.forEach(draw);
+    panel.dataset.ready = "true";
+  }
+
+  function jumpTo(id) {
+    const data = known[id];
+    if (!data) return false;
+    const entry = annotators[data.field];
+    if (!entry || data.orphaned) return false;
+    entry.annotator.scrollIntoView(id);
+    showNotes([id]);
+    return true;
+  }
+
+  // The panel: jump to a passage, notes on focus, client-side filters.
+  panel.addEventListener("click", (event) => {
+    const jump = event.target.closest("[data-annotation-jump]");
+    if (jump && jumpTo(jump.dataset.annotationJump)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.target.closest("[data-annotation-cancel]")) {
+      cancelPending();
+      resetForm();
+      return;
+    }
+    const filter = event.target.closest("[data-annotation-filter], [data-annotation-tag]");
+    if (filter) {
+      event.preventDefault();
+      applyFilter(filter);
+    }
+  });
+  panel.addEventListener("focusin", (event) => {
+    const jump = event.target.closest("[data-annotation-jump]");
+    if (jump) showNotes([jump.dataset.annotationJump]);
+  });
+
+  function applyFilter(link) {
+    const mode = link.dataset.annotationFilter;
+    const tag = link.dataset.annotationTag;
+    panel.querySelectorAll(".annotation-filters a").forEach((a) => a.removeAttribute("aria-current"));
+    link.setAttribute("aria-current", "true");
+    panel.querySelectorAll(".annotation-item").forEach((item) => {
+      let show = true;
+      if (mode === "mine") show = item.dataset.mine === "true";
+      else if (mode === "shared") show = item.dataset.visibility === "shared";
+      else if (mode === "private") show = item.dataset.visibility === "private";
+      else if (mode === "orphaned") show = item.dataset.orphaned === "true";
+      if (tag) show = item.dataset.tags.split(",").includes(tag);
+      item.hidden = !show;
+    });
+  }
+
+  // The note form answers 422 with its errors: show them instead of dropping them.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const noteForm = form();
+    if (noteForm && pending) noteForm.hidden = false;
+    const empty = document.getElementById("annotation-empty");
+    if (empty && panel.querySelector("#annotation-list .annotation-item")) empty.remove();
+  });
+  document.body.addEventListener("annotation-saved", (event) => {
+    cancelPending();
+    resetForm();
+    draw(event.detail);
+  });
+  document.body.addEventListener("annotation-deleted", (event) => {
+    const data = known[event.detail.id];
+    if (data && annotators[data.field]) annotators[data.field].annotator.removeAnnotation(event.detail.id);
+    delete known[event.detail.id];
+    hideNotes();
+  });
+
+  fetch(panel.dataset.jsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    .then(setUp)
+    .catch((error) => {
+      panel.dataset.ready = "error";
+      console.error("Could not load the annotations", error);
+    });
+})();

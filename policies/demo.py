@@ -464,6 +464,42 @@ SANCTION_TYPES = [
     },
 ]
 
+# The discussion of each initiative and sanction type, beside its short description.
+BODIES = {
+    "Regional Security Alliances": "Pacts only deter when they are exercised. Regular joint "
+    "drills with **Japan** and **South Korea** show that the allies can act together.",
+    "Economic Partnerships": "Trade agreements with Asian partners give them alternatives "
+    "to adversarial markets and make economic pressure from Moscow or Beijing less effective.",
+    "Diplomatic Outreach": "Russia and China both have reasons to fear a reckless North "
+    "Korea. Outreach tests whether those reasons can be turned into restraint.",
+    "Cybersecurity Initiatives": "North Korean groups steal funds and probe networks. Joint "
+    "defence and shared indicators make each ally harder to hit.",
+    "Enhanced Monitoring": "Sanctions fail where nobody watches. Tracking ships and trade "
+    "routes produces the evidence that enforcement needs.",
+    "Multilateral Coordination": "Violations slip through the gaps between jurisdictions. "
+    "Coordination with European and Asian allies closes them.",
+    "Diplomatic Outreach to India and Brazil": "States with good relations with Moscow can "
+    "carry messages, and their distance from the alliance weighs more than allies' words.",
+    "Economic Incentives for Security Cooperation": "Incentives give hedging states a reason "
+    "to join security cooperation rather than stand aside.",
+    "Regional Stability Dialogues": "Standing dialogues keep channels open before a crisis "
+    "and build habits of consultation across the region.",
+    "Technology Sharing and Joint Security Research": "Shared technology and joint research "
+    "keep the allies ahead of what Russia can pass to North Korea.",
+    "Intelligence Sharing": "A common picture of the alliance's moves lets the allies react "
+    "together and quickly.",
+    "Asset Freezes": "Freezing the holdings of the people who run the cooperation hurts "
+    "decision-makers rather than the population.",
+    "Trade Embargoes": "Embargoes on trade that feeds the defence industries slow the flow of "
+    "weapons and know-how between the two states.",
+    "Travel Restrictions": "Travel bans are cheap to impose and signal that those involved in "
+    "illicit trade are known by name.",
+    "Sector-specific Sanctions": "Military technology and energy hold the partnership "
+    "together; sanctions aimed there strike at its core.",
+}
+for _entry in INITIATIVES + SANCTION_TYPES:
+    _entry.setdefault("body", BODIES[_entry["title"]])
+
 OPTIONS = [
     (Option.Kind.STRATEGY, STRATEGIES),
     (Option.Kind.INITIATIVE, INITIATIVES),

@@ -242,6 +242,23 @@ def _clean_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _split_tables(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Tables written one under another: each header row is followed by a separator row."""
+    tables: list[list[tuple[int, str]]] = []
+    for index, (number, line) in enumerate(lines):
+        following = lines[index + 1][1] if index + 1 < len(lines) else None
+        starts_table = (
+            index > 0
+            and following is not None
+            and not _is_separator(_cells(line))
+            and _is_separator(_cells(following))
+        )
+        if not tables or starts_table:
+            tables.append([])
+        tables[-1].append((number, line))
+    return tables
+
+
 def _parse_table(lines: list[tuple[int, str]], parsed: ParsedBrief) -> None:
     first_line = lines[0][0]
     rows = [(number, _cells(line)) for number, line in lines]
@@ -311,7 +328,8 @@ def parse_brief(text: str) -> ParsedBrief:
     def flush():
         nonlocal block, block_type
         if block_type == "table":
-            _parse_table(block, parsed)
+            for table in _split_tables(block):
+                _parse_table(table, parsed)
         elif block_type == "bullets":
             _parse_bullets(block, heading, lead_in, parsed)
         block, block_type = [], None

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -59,6 +60,8 @@ EXPORT_CHUNK_SIZE = 1000
 
 
 class ApiMixin:
+    # Token first, so a client without credentials gets 401 with WWW-Authenticate.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     schema = ApiAutoSchema()

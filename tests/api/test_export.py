@@ -1,0 +1,97 @@
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from deliberation.api.renderers import escape_cell
+from tests.factories import CommentFactory, StrategyFactory, VoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(response):
+    if isinstance(response, StreamingHttpResponse):
+        text = b"".join(
+            part if isinstance(part, bytes) else part.encode()
+            for part in response.streaming_content
+        ).decode()
+    else:
+        text = response.content.decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("plain", "plain"),
+        (3, "3"),
+        (None, ""),
+    ],
+)
+def test_formula_cells_are_escaped(value, expected):
+    assert escape_cell(value) == expected
+
+
+def test_comment_export_streams_every_row_with_formulas_escaped(anon_api):
+    option = StrategyFactory(slug="targeted-sanctions")
+    CommentFactory(option=option, body="=cmd|' /C calc'!A0")
+    CommentFactory.create_batch(4, option=option)
+    response = anon_api.get("/api/comments/?format=csv&page_size=2")
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _rows(response)
+    assert len(rows) == 5
+    assert {"id", "option", "stance", "body", "author", "depth"} <= set(rows[0])
+    assert "'=cmd|' /C calc'!A0" in {row["body"] for row in rows}
+
+
+def test_vote_export_streams_every_vote_of_the_filter(anon_api):
+    option, other = StrategyFactory(), StrategyFactory()
+    VoteFactory.create_batch(3, option=option, choice="support")
+    VoteFactory(option=other)
+    response = anon_api.get(f"/api/votes/?format=csv&option={option.slug}")
+    assert isinstance(response, StreamingHttpResponse)
+    rows = _rows(response)
+    assert [row["choice"] for row in rows] == ["support"] * 3
+    assert {row["option"] for row in rows} == {option.slug}
+
+
+def test_option_export_flattens_the_tally(anon_api):
+    option = StrategyFactory(slug="targeted-sanctions", title="-Dangerous title")
+    VoteFactory.create_batch(2, option=option, choice="support")
+    rows = _rows(anon_api.get("/api/strategies/?format=csv"))
+    assert rows[0]["tally.support"] == "2" and rows[0]["tally.net"] == "2"
+    assert rows[0]["title"] == "'-Dangerous title"
+
+
+def test_export_memory_stays_flat(anon_api, django_assert_max_num_queries):
+    option = StrategyFactory()
+    VoteFactory.create_batch(30, option=option)
+    from deliberation.api import views
+
+    original = views.EXPORT_CHUNK_SIZE
+    views.EXPORT_CHUNK_SIZE = 10
+    try:
+        response = anon_api.get("/api/votes/?format=csv")
+        with django_assert_max_num_queries(6):
+            rows = _rows(response)
+    finally:
+        views.EXPORT_CHUNK_SIZE = original
+    assert len(rows) == 30
+
+
+def test_annotation_export(anon_api):
+    from tests.factories import AnnotationFactory
+
+    AnnotationFactory(body="@import evil")
+    rows = _rows(anon_api.get("/api/annotations/?format=csv"))
+    assert rows[0]["body"] == "'@import evil"
+    assert rows[0]["exact"] == "Apply"

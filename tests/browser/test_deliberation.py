@@ -1,0 +1,113 @@
+"""Two analysts argue over "Targeted Sanctions" in a real browser; a moderator steps in."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD, SanctionTypeFactory, UserFactory
+
+
+@pytest.fixture
+def cast(transactional_db):
+    cache.clear()
+    option = SanctionTypeFactory(title="Targeted Sanctions", slug="targeted-sanctions")
+    return {
+        "option": option,
+        "ana": UserFactory(username="ana", role="Analyst"),
+        "oscar": UserFactory(username="oscar", role="Analyst"),
+        "mona": UserFactory(username="mona", role="Moderator"),
+    }
+
+
+def _csp_errors(page):
+    return [m for m in page.console_errors if "Content Security Policy" in m]
+
+
+def test_two_analysts_argue_vote_flag_and_a_moderator_hides(new_page, cast):
+    url = cast["option"].get_absolute_url()
+
+    # Ana argues for the option.
+    ana = new_page()
+    log_in(ana, "ana", PASSWORD)
+    ana.goto(url)
+    new_form = ana.locator("#new")
+    new_form.get_by_label("For", exact=True).check()
+    new_form.get_by_label("Your argument").fill("Asset freezes hit the **elite** directly.")
+    new_form.get_by_role("button", name="Post argument").click()
+    expect(ana.get_by_text("Your argument is posted.")).to_be_visible()
+    column_for = ana.locator(".column-for")
+    expect(column_for.get_by_text("Asset freezes hit the elite directly.")).to_be_visible()
+    expect(ana).to_have_url(re.compile(r"/options/targeted-sanctions/$"))  # no page reload
+
+    # Oscar reads it, replies against, endorses it, votes and changes the vote, flags it.
+    oscar = new_page()
+    log_in(oscar, "oscar", PASSWORD)
+    oscar.goto(url)
+    argument = oscar.locator("article.comment").filter(has_text="Asset freezes hit")
+    expect(argument).to_be_visible()
+    argument.locator("summary", has_text="Reply").click()
+    reply_form = argument.locator("form.comment-form")
+    reply_form.get_by_label("Against", exact=True).check()
+    reply_form.get_by_label("Your reply").fill("Elites move money through third countries.")
+    reply_form.get_by_role("button", name="Post reply").click()
+    expect(oscar.get_by_text("Your reply is posted.")).to_be_visible()
+    reply = oscar.locator("article.comment-oppose").filter(has_text="Elites move money")
+    expect(reply).to_be_visible()
+
+    argument = oscar.locator("article.comment").filter(has_text="Asset freezes hit").first
+    argument.get_by_role("button", name="Endorse").click()
+    expect(oscar.get_by_text("You endorse this argument.")).to_be_visible()
+    expect(oscar.locator(".endorsement-count").first).to_have_text("1 endorsement")
+
+    vote = oscar.locator("#vote-form")
+    vote.get_by_label("Support").check()
+    vote.get_by_role("button", name="Vote").click()
+    expect(oscar.locator('[data-tally="support"]')).to_have_text("1")
+    vote = oscar.locator("#vote-form")
+    vote.get_by_label("Oppose").check()
+    vote.get_by_role("button", name="Vote").click()
+    expect(oscar.locator('[data-tally="oppose"]')).to_have_text("1")
+    expect(oscar.locator('[data-tally="support"]')).to_have_text("0")
+    expect(oscar.get_by_text("You voted oppose.")).to_be_visible()
+
+    argument = oscar.locator("article.comment").filter(has_text="Asset freezes hit").first
+    argument.locator("summary", has_text="Flag").first.click()
+    argument.get_by_label("Reason").first.select_option("misinformation")
+    argument.get_by_role("button", name="Flag", exact=True).first.click()
+    expect(oscar.get_by_text("Thank you: the moderators will look at it.")).to_be_visible()
+
+    # Ana sees the reply and where the room stands.
+    ana.reload()
+    expect(ana.get_by_text("Elites move money through third countries.")).to_be_visible()
+    expect(ana.locator('[data-tally="oppose"]')).to_have_text("1")
+    expect(ana.locator('[data-tally="net"]')).to_have_text("-1")
+
+    # The moderator hides the flagged argument from the queue.
+    mona = new_page()
+    log_in(mona, "mona", PASSWORD)
+    mona.goto("/moderation/")
+    flagged = mona.locator("li.flag").filter(has_text="Asset freezes hit")
+    expect(flagged).to_be_visible()
+    flagged.get_by_label("Reason (recorded)").fill("Misleading claim about asset freezes")
+    flagged.get_by_role("button", name="Hide").click()
+    expect(mona.get_by_text("The comment is hidden.")).to_be_visible()
+    expect(mona.get_by_text("No open flags. All clear.")).to_be_visible()
+
+    # Ana sees her argument gone; the reply keeps its place.
+    ana.reload()
+    expect(ana.get_by_text("Asset freezes hit the elite directly.")).to_have_count(0)
+    expect(ana.get_by_text("This comment is hidden by the moderators.")).to_be_visible()
+    expect(ana.get_by_text("Elites move money through third countries.")).to_be_visible()
+
+    ana.get_by_role("button", name="Log out").click()
+    ana.wait_for_load_state("networkidle")
+    if ana.get_by_role("button", name=re.compile("Log out|Sign out")).count():
+        ana.get_by_role("button", name=re.compile("Log out|Sign out")).last.click()
+    ana.goto(url)
+    expect(ana.get_by_text("to add your argument")).to_be_visible()
+
+    for page in (ana, oscar, mona):
+        assert _csp_errors(page) == []

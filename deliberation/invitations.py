@@ -86,13 +86,15 @@ def invitation_from_session(request) -> Invitation | None:
     return invitation
 
 
-def role_groups_apply(*, user, role: str) -> None:
-    """Make `role` the user's role: Analyst always, plus Moderator or Editor if chosen."""
+def role_groups_apply(*, user, role: str, keep_others: bool = False) -> None:
+    """Make `role` the user's role: Analyst always, plus Moderator or Editor if chosen.
+    With keep_others, roles the user already has stay (an invitation never demotes)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     wanted = {Role.ANALYST.value, role}
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    user.groups.remove(*[g for name, g in groups.items() if name not in wanted])
+    if not keep_others:
+        user.groups.remove(*[g for name, g in groups.items() if name not in wanted])
     user.groups.add(*[g for name, g in groups.items() if name in wanted])
     # Permissions are cached on the instance.
     for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
@@ -112,7 +114,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Invitation:
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
-    role_groups_apply(user=user, role=locked.role)
+    role_groups_apply(user=user, role=locked.role, keep_others=True)
     ModerationAction.objects.create(
         moderator=locked.invited_by,
         action=ModerationAction.Action.ROLE_CHANGE,

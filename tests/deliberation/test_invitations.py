@@ -201,3 +201,12 @@ def test_invitation_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         response = editor_client.get(reverse("deliberation:invitation-list"))
     assert response.content.decode().count("@example.org") >= 30
+
+
+def test_accepting_a_lesser_invitation_never_demotes_an_editor(editor, editor_client):
+    other_editor = UserFactory(username="eve", role="Editor")
+    invitation = invitation_create(invited_by=other_editor, email="x@example.org", role="Analyst")
+    editor_client.post(f"/invitations/{invitation.token}/")
+    assert set(editor.groups.values_list("name", flat=True)) == {"Analyst", "Editor"}
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == editor

@@ -1,0 +1,142 @@
+"""Who may read, create, update and delete what, through the API: the same roles as in
+the browser. Each cell is one request by one person; its status code is the rule."""
+
+import pytest
+
+from tests.factories import AnnotationFactory, CommentFactory, StrategyFactory, VoteFactory
+
+from .conftest import api_client
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "analyst", "other_analyst", "moderator", "editor", "staff"]
+
+
+def _expect(*codes):
+    return dict(zip(ROLES, codes, strict=True))
+
+
+MATRIX = {
+    ("comment", "read"): _expect(200, 200, 200, 200, 200, 200),
+    ("comment", "create"): _expect(401, 201, 201, 201, 201, 201),
+    ("comment", "update"): _expect(401, 200, 403, 403, 403, 403),
+    ("comment", "delete"): _expect(401, 204, 403, 403, 403, 403),
+    ("vote", "read"): _expect(200, 200, 200, 200, 200, 200),
+    ("vote", "create"): _expect(401, 200, 201, 201, 201, 201),
+    ("vote", "update"): _expect(401, 200, 403, 403, 403, 403),
+    ("vote", "delete"): _expect(401, 204, 403, 403, 403, 403),
+    ("annotation", "read"): _expect(200, 200, 200, 200, 200, 200),
+    ("annotation", "create"): _expect(401, 201, 201, 201, 201, 201),
+    ("annotation", "update"): _expect(401, 200, 403, 403, 403, 403),
+    ("annotation", "delete"): _expect(401, 204, 403, 403, 403, 403),
+    ("private_annotation", "read"): _expect(404, 200, 404, 404, 404, 404),
+    ("private_annotation", "update"): _expect(401, 200, 404, 404, 404, 404),
+    ("private_annotation", "delete"): _expect(401, 204, 404, 404, 404, 404),
+    ("strategy", "read"): _expect(200, 200, 200, 200, 200, 200),
+    ("strategy", "create"): _expect(401, 403, 403, 403, 201, 201),
+    ("strategy", "update"): _expect(401, 403, 403, 403, 200, 200),
+    ("strategy", "delete"): _expect(401, 403, 403, 403, 405, 405),
+    ("draft_strategy", "read"): _expect(404, 404, 404, 404, 200, 200),
+    ("flag", "read"): _expect(401, 200, 404, 200, 404, 200),
+    ("flag", "create"): _expect(401, 400, 201, 201, 201, 201),
+    ("comment_moderation", "update"): _expect(401, 403, 403, 200, 403, 200),
+}
+
+
+def _world(analyst):
+    option = StrategyFactory(slug="targeted-sanctions")
+    draft = StrategyFactory(slug="draft-plan", status="draft")
+    comment = CommentFactory(option=option, author=analyst)
+    vote = VoteFactory(option=option, voter=analyst, choice="support")
+    shared = AnnotationFactory(option=option, author=analyst)
+    private = AnnotationFactory(option=option, author=analyst, visibility="private")
+    flagged = CommentFactory(option=option)
+    from tests.factories import FlagFactory
+
+    flag = FlagFactory(comment=flagged, flagged_by=analyst)
+    return {
+        "option": option,
+        "draft": draft,
+        "comment": comment,
+        "vote": vote,
+        "shared": shared,
+        "private": private,
+        "flag": flag,
+        "flagged": flagged,
+    }
+
+
+def _request(client, resource, action, w):
+    if resource == "comment":
+        url = f"/api/comments/{w['comment'].pk}/"
+        return {
+            "read": lambda: client.get(url),
+            "create": lambda: client.post(
+                "/api/comments/", {"option": w["option"].slug, "body": "A point."}, format="json"
+            ),
+            "update": lambda: client.patch(url, {"body": "Changed."}, format="json"),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource == "vote":
+        url = f"/api/votes/{w['vote'].pk}/"
+        return {
+            "read": lambda: client.get(url),
+            "create": lambda: client.post(
+                "/api/votes/", {"option": w["option"].slug, "choice": "oppose"}, format="json"
+            ),
+            "update": lambda: client.put(url, {"choice": "abstain"}, format="json"),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource in ("annotation", "private_annotation"):
+        target = w["shared"] if resource == "annotation" else w["private"]
+        url = f"/api/annotations/{target.pk}/"
+        return {
+            "read": lambda: client.get(url),
+            "create": lambda: client.post(
+                "/api/annotations/",
+                {
+                    "option": w["option"].slug,
+                    "field": "body",
+                    "start": 6,
+                    "end": 14,
+                    "exact": w["option"].body_text[6:14],
+                },
+                format="json",
+            ),
+            "update": lambda: client.patch(url, {"body": "Changed."}, format="json"),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource in ("strategy", "draft_strategy"):
+        slug = w["option"].slug if resource == "strategy" else w["draft"].slug
+        url = f"/api/strategies/{slug}/"
+        return {
+            "read": lambda: client.get(url),
+            "create": lambda: client.post(
+                "/api/strategies/", {"title": "Diplomatic Engagement"}, format="json"
+            ),
+            "update": lambda: client.patch(url, {"summary": "New."}, format="json"),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource == "flag":
+        if action == "read":
+            return client.get(f"/api/flags/{w['flag'].pk}/")
+        # The analyst already flagged this comment: a second flag is refused.
+        return client.post(
+            "/api/flags/", {"comment": w["flagged"].pk, "reason": "spam"}, format="json"
+        )
+    if resource == "comment_moderation":
+        return client.post(
+            f"/api/comments/{w['comment'].pk}/hide/", {"reason": "Abuse"}, format="json"
+        )
+    raise AssertionError(resource)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("resource, action", list(MATRIX))
+def test_permission_matrix(request, role, resource, action):
+    analyst = request.getfixturevalue("analyst")
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    world = _world(analyst)
+    response = _request(api_client(user), resource, action, world)
+    expected = MATRIX[(resource, action)][role]
+    assert response.status_code == expected, (role, resource, action, response.content[:300])

@@ -47,3 +47,9 @@ backup: $(STAMP)
 
 restore: $(STAMP)
 	$(PY) manage.py restore_database $(FILE)
+
+## The performance benchmark on PostgreSQL (docs/performance.md): builds the small and
+## large data sets, serves each with gunicorn, loads it with wrk, prints the table.
+bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) -m deliberation.benchmark $(BENCH_ARGS)

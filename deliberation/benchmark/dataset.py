@@ -8,8 +8,9 @@ the services do on save. Stored counters (Comment.endorsement_count) match the r
 
 import secrets
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -21,47 +22,19 @@ from deliberation import models as d
 from policies import models as p
 from policies.text import render_markdown
 
-BENCH_PASSWORD = "bench-analyst-password-2026"
-HOT_SLUG = "targeted-sanctions-hot-thread"
-RARE_WORD = "Kaesong"  # in about one comment in 2,000: a selective search term
-COMMON_WORD = "sanctions"
-TOKEN_USERS = 100  # analysts that get an API token (the first ones)
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Sizes:
-    options: int
-    analysts: int
-    comments: int
-    votes: int
-    annotations: int
-    hot_comments: int = 300
-    hot_annotations: int = 200
-
-    def __post_init__(self):
-        if self.votes > self.options * self.analysts:
-            raise ValueError("votes cannot exceed options × analysts (one vote per pair)")
-        if self.analysts < 2 or self.options < 2:
-            raise ValueError("need at least two options and two analysts")
-        if self.hot_comments > self.comments or self.hot_annotations > self.annotations:
-            raise ValueError("the hot option cannot hold more than the totals")
-
-
-LARGE = Sizes(options=2000, analysts=5000, comments=200_000, votes=1_000_000, annotations=50_000)
-# About 1% of the rows; enough analysts that 50 of them can vote at once, and the same
-# hot thread, so the option page is compared like for like.
-SMALL = Sizes(options=20, analysts=500, comments=2_000, votes=10_000, annotations=500)
-TINY = Sizes(
-    options=20,
-    analysts=50,
-    comments=400,
-    votes=600,
-    annotations=60,
-    hot_comments=40,
-    hot_annotations=20,
+from .names import (  # noqa: F401
+    BENCH_PASSWORD,
+    COMMON_WORD,
+    EPOCH,
+    HOT_SLUG,
+    LARGE,
+    RARE_WORD,
+    SIZES,
+    SMALL,
+    TINY,
+    TOKEN_USERS,
+    Sizes,
 )
-SIZES = {"large": LARGE, "small": SMALL, "tiny": TINY}
 
 SENTENCES = [
     "The alliance between Russia and North Korea has become a focal point of concern.",
@@ -395,7 +368,10 @@ def generate(connection, sizes: Sizes, *, vacuum: bool = True) -> dict[str, int]
     membership = user_model.groups.through
     written: dict[str, int] = {}
     password_hash = make_password(BENCH_PASSWORD)
-    with connection.transaction(), connection.cursor() as cursor:
+    # In autocommit mode the rows go in one transaction of their own; otherwise the
+    # caller's transaction holds them (a test, for instance, rolls them back).
+    transaction = connection.transaction() if connection.autocommit else nullcontext()
+    with transaction, connection.cursor() as cursor:
         plan = _Plan(
             sizes=sizes,
             user0=_max_id(cursor, user_model),
@@ -485,7 +461,7 @@ def generate(connection, sizes: Sizes, *, vacuum: bool = True) -> dict[str, int]
             ],
         )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum and connection.autocommit else "ANALYZE")
     return written
 
 

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from deliberation.models import Comment, Vote
 
-from .dataset import HOT_SLUG, RARE_WORD
+from .names import HOT_SLUG, RARE_WORD
 from .scenarios import SCENARIOS
 
 DEEP_PAGE = 2000

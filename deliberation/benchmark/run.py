@@ -5,6 +5,7 @@ check the targets, print the table and write the figures to JSON.
 """
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import psycopg
 
-from .dataset import HOT_SLUG, SIZES, TOKEN_USERS
+from .names import HOT_SLUG, SIZES, TOKEN_USERS
 from .scenarios import BY_NAME, SCENARIOS, evaluate, parse_wrk, render_table
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -131,8 +132,10 @@ class Server:
                 "2",
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                # The full CSV export is one long streamed response; a sync worker gets
+                # no heartbeat while streaming, so its timeout must cover the export.
                 "--timeout",
-                "120",
+                "600",
             ],
             cwd=BASE_DIR,
             env=_env(self.url),
@@ -330,6 +333,9 @@ def csv_export(server: Server, url: str, token: str) -> dict:
                 rows += chunk.count(b"\n")
     except urllib.error.HTTPError as error:
         status = error.code
+    except (OSError, http.client.HTTPException) as error:
+        log(f"CSV export broke off after {rows:,} rows: {error!r}")
+        status = 0
     return {
         "status": status,
         "rows": max(rows - 1, 0),  # the header line

@@ -6,7 +6,7 @@ Everything here is pure (no server, no database), so the test suite checks it.
 import re
 from dataclasses import dataclass
 
-from .dataset import COMMON_WORD, HOT_SLUG, RARE_WORD
+from .names import COMMON_WORD, HOT_SLUG, RARE_WORD
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+"""Names and sizes shared by the generator and the harness (no Django imports here,
+so the harness can run before Django is set up)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+BENCH_PASSWORD = "bench-analyst-password-2026"
+HOT_SLUG = "targeted-sanctions-hot-thread"
+RARE_WORD = "Kaesong"  # in about one comment in 2,000: a selective search term
+COMMON_WORD = "sanctions"
+TOKEN_USERS = 100  # analysts that get an API token (the first ones)
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    options: int
+    analysts: int
+    comments: int
+    votes: int
+    annotations: int
+    hot_comments: int = 300
+    hot_annotations: int = 200
+
+    def __post_init__(self):
+        if self.votes > self.options * self.analysts:
+            raise ValueError("votes cannot exceed options × analysts (one vote per pair)")
+        if self.analysts < 2 or self.options < 2:
+            raise ValueError("need at least two options and two analysts")
+        if self.hot_comments > self.comments or self.hot_annotations > self.annotations:
+            raise ValueError("the hot option cannot hold more than the totals")
+
+
+LARGE = Sizes(options=2000, analysts=5000, comments=200_000, votes=1_000_000, annotations=50_000)
+# About 1% of the rows; enough analysts that 50 of them can vote at once, and the same
+# hot thread, so the option page is compared like for like.
+SMALL = Sizes(options=20, analysts=500, comments=2_000, votes=10_000, annotations=500)
+TINY = Sizes(
+    options=20,
+    analysts=50,
+    comments=400,
+    votes=600,
+    annotations=60,
+    hot_comments=40,
+    hot_annotations=20,
+)
+SIZES = {"large": LARGE, "small": SMALL, "tiny": TINY}

@@ -17,7 +17,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and key != "request":
-                entry[key] = value if isinstance(value, str | int | float | bool | None) else str(value)
+                plain = isinstance(value, str | int | float | bool | None)
+                entry[key] = value if plain else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)

@@ -84,6 +84,10 @@ def prepare(size: str, server_url: str, prefix: str, reuse: bool) -> dict:
     if reuse and _existing_rows(url) == SIZES[size].analysts:
         log(f"{size}: reusing database {name}")
         _manage("migrate", "--noinput", "-v0", env=_env(url))
+        # New expression indexes have no statistics until analysed; without them the
+        # planner guesses and may scan instead.
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
         return {"database": name, "url": url, "reused": True}
     log(f"{size}: creating database {name}")
     with psycopg.connect(server_url, autocommit=True) as conn:

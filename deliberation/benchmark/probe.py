@@ -83,7 +83,7 @@ def seq_scans_of(sqls: list[str], large: set[str]) -> list[str]:
     tables = set()
     with connection.cursor() as cursor:
         for sql in sqls:
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
             plan = cursor.fetchone()[0]

@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -82,12 +84,20 @@ class BriefFactory(DjangoModelFactory):
     text = "A brief about options."
 
 
+# One counter for every kind, so options of different kinds never share a slug.
+_option_numbers = itertools.count()
+
+
 class _OptionFactory(DjangoModelFactory):
-    title = factory.Sequence(lambda n: f"Option {n}")
-    slug = factory.Sequence(lambda n: f"option-{n}")
+    number = factory.LazyFunction(lambda: next(_option_numbers))
+    title = factory.LazyAttribute(lambda o: f"Option {o.number}")
+    slug = factory.LazyAttribute(lambda o: f"option-{o.number}")
     summary = "A one-line summary."
     body = "Apply pressure on key sectors of the economy through targeted measures."
     status = p.Option.Status.PUBLISHED
+
+    class Meta:
+        exclude = ("number",)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -31,3 +31,20 @@ ROLE_PERMISSIONS = {
     "Moderator": MODERATOR_PERMISSIONS,
     "Editor": EDITOR_PERMISSIONS,
 }
+
+
+def ensure_role_groups():
+    """Create the role groups with their permissions where they are missing.
+
+    The data migration creates them on a new database; this restores them after a
+    database flush (which keeps permissions but not groups)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=role)
+        if created:
+            for dotted in dotted_names:
+                app_label, codename = dotted.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )

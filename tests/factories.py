@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from deliberation import models as d
+from deliberation.roles import ensure_role_groups
 from policies import models as p
 from policies.text import render_markdown
 
@@ -33,6 +34,7 @@ class UserFactory(DjangoModelFactory):
         )
         role = "Analyst" if extracted is None else extracted
         if role:
+            ensure_role_groups()
             self.groups.add(Group.objects.get(name=role))
             if role != "Analyst":
                 self.groups.add(Group.objects.get(name="Analyst"))

@@ -161,10 +161,13 @@ def annotation_create(request, slug):
                 request,
                 annotation,
                 status=201,
+                # Wrapped: htmx reads a "target" key of the event detail as a selector.
                 trigger={
-                    "annotation-saved": services.annotation_as_w3c(
-                        annotation, source=source, user=request.user
-                    )
+                    "annotation-saved": {
+                        "annotation": services.annotation_as_w3c(
+                            annotation, source=source, user=request.user
+                        )
+                    }
                 },
             )
     context = {"annotation_form": form, "option": option}

@@ -9,7 +9,7 @@
 
   const canAnnotate = panel.dataset.canAnnotate === "true";
   const popover = document.getElementById("annotation-popover");
-  const annotators = {}; // field -> {annotator, base, element}
+  const annotators = {}; // field -> {annotator, base, element, drawn}
   const known = {}; // annotation id -> W3C annotation from the server
   let pending = null; // {field, id} of the selection waiting for its note
 
@@ -38,11 +38,32 @@
     };
   }
 
-  function draw(data) {
-    known[data.id] = data;
-    const entry = annotators[data.field];
-    if (!entry || data.orphaned) return;
-    entry.annotator.addAnnotation(toNative(data, entry.base));
+  // Each field's drawn annotations; the annotator is given the whole list each time
+  // (its setAnnotations revives the text ranges from the offsets).
+  function draw(items) {
+    const touched = new Set();
+    items.forEach((data) => {
+      known[data.id] = data;
+      const entry = annotators[data.field];
+      if (!entry || data.orphaned) return;
+      entry.drawn = entry.drawn.filter((a) => a.id !== data.id);
+      entry.drawn.push(toNative(data, entry.base));
+      touched.add(entry);
+    });
+    touched.forEach(redraw);
+  }
+
+  function redraw(entry) {
+    entry.annotator.setAnnotations(entry.drawn, true);
+  }
+
+  function undraw(id) {
+    const data = known[id];
+    delete known[id];
+    const entry = data && annotators[data.field];
+    if (!entry) return;
+    entry.drawn = entry.drawn.filter((a) => a.id !== id);
+    redraw(entry);
   }
 
   function itemFor(id) {
@@ -82,8 +103,10 @@
   }
 
   function cancelPending() {
+    // The annotator drops an unsaved selection itself once it loses focus.
     if (pending && annotators[pending.field]) {
-      annotators[pending.field].annotator.removeAnnotation(pending.id);
+      const state = annotators[pending.field].annotator.state;
+      if (state.store.getAnnotation(pending.id)) annotators[pending.field].annotator.removeAnnotation(pending.id);
     }
     pending = null;
   }
@@ -117,6 +140,27 @@
     noteForm.hidden = true;
   }
 
+  function build(field, element) {
+    const annotator = window.RecogitoJS.createTextAnnotator(element, {
+      annotatingEnabled: canAnnotate,
+      renderer: "SPANS",
+      style: style,
+    });
+    annotator.on("createAnnotation", (annotation) => {
+      if (!known[annotation.id]) openForm(field, annotation);
+    });
+    annotator.on("updateAnnotation", (annotation) => {
+      if (pending && pending.id === annotation.id) openForm(field, annotation);
+    });
+    annotator.on("mouseEnterAnnotation", (annotation) => showNotes([annotation.id]));
+    annotator.on("mouseLeaveAnnotation", hideNotes);
+    annotator.on("selectionChanged", (selected) => {
+      const saved = selected.map((a) => a.id).filter((id) => known[id]);
+      if (saved.length) showNotes(saved);
+    });
+    return annotator;
+  }
+
   function setUp(data) {
     document.querySelectorAll(".annotatable[data-field]").forEach((element) => {
       const field = element.dataset.field;
@@ -124,26 +168,15 @@
       if (!info) return;
       // The offsets are over the field's text; the element may add whitespace around it.
       const found = info.text ? element.textContent.indexOf(info.text) : 0;
-      const annotator = window.RecogitoJS.createTextAnnotator(element, {
-        annotatingEnabled: canAnnotate,
-        renderer: "SPANS",
-        style: style,
-      });
-      annotators[field] = { annotator: annotator, base: Math.max(0, found), element: element };
-      annotator.on("createAnnotation", (annotation) => {
-        if (!known[annotation.id]) openForm(field, annotation);
-      });
-      annotator.on("updateAnnotation", (annotation) => {
-        if (pending && pending.id === annotation.id) openForm(field, annotation);
-      });
-      annotator.on("mouseEnterAnnotation", (annotation) => showNotes([annotation.id]));
-      annotator.on("mouseLeaveAnnotation", hideNotes);
-      annotator.on("selectionChanged", (selected) => {
-        const saved = selected.map((a) => a.id).filter((id) => known[id]);
-        if (saved.length) showNotes(saved);
-      });
+      annotators[field] = {
+        field: field,
+        annotator: build(field, element),
+        base: Math.max(0, found),
+        element: element,
+        drawn: [],
+      };
     });
-    data.annotations.forEach(draw);
+    draw(data.annotations);
     panel.dataset.ready = "true";
   }
 
@@ -212,12 +245,10 @@
   document.body.addEventListener("annotation-saved", (event) => {
     cancelPending();
     resetForm();
-    draw(event.detail);
+    draw([event.detail.annotation]);
   });
   document.body.addEventListener("annotation-deleted", (event) => {
-    const data = known[event.detail.id];
-    if (data && annotators[data.field]) annotators[data.field].annotator.removeAnnotation(event.detail.id);
-    delete known[event.detail.id];
+    undraw(event.detail.id);
     hideNotes();
   });
 

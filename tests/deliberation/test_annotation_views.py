@@ -45,7 +45,7 @@ def test_analyst_saves_a_note_with_htmx_and_gets_the_item_and_its_target(analyst
     annotation = Annotation.objects.get()
     assert f'id="annotation-{annotation.pk}"' in response.content.decode()
     assert "<em>this</em>" in response.content.decode()
-    saved = json.loads(response["HX-Trigger"])["annotation-saved"]
+    saved = json.loads(response["HX-Trigger"])["annotation-saved"]["annotation"]
     quote, position = saved["target"]["selector"]
     assert quote == {
         "type": "TextQuoteSelector",

@@ -60,8 +60,11 @@ def _stored_texts(option: Option) -> dict[str, str]:
 
 
 @transaction.atomic
-def option_update(*, option: Option, **fields) -> Option:
+def option_update(*, option: Option, by=None, **fields) -> Option:
     """Change an option, re-render its Markdown, and tell the text change handlers.
+
+    ``by`` is the person making the change, for the option's history (within a request
+    the signed-in user is recorded without it).
 
     ``option`` may already carry unsaved changes (as the admin's form leaves it): the
     old texts are read from the database. Every handler in
@@ -70,6 +73,7 @@ def option_update(*, option: Option, **fields) -> Option:
     changed to its old plain text; handlers are not called when no text changed.
     """
     option = _specific(option)
+    _record_who(option, by)
     old_texts = _stored_texts(option)
     many = _split_many_to_many(type(option), fields)
     for name, value in fields.items():
@@ -85,8 +89,14 @@ def option_update(*, option: Option, **fields) -> Option:
     return option
 
 
-def _set_status(option: Option, status: str) -> Option:
+def _record_who(option: Option, by) -> None:
+    if by is not None:
+        option._history_user = by
+
+
+def _set_status(option: Option, status: str, by=None) -> Option:
     option = _specific(option)
+    _record_who(option, by)
     if option.status != status:
         option.status = status
         option.save(update_fields=["status", "updated"])
@@ -94,10 +104,10 @@ def _set_status(option: Option, status: str) -> Option:
 
 
 @transaction.atomic
-def option_publish(*, option: Option) -> Option:
-    return _set_status(option, Option.Status.PUBLISHED)
+def option_publish(*, option: Option, by=None) -> Option:
+    return _set_status(option, Option.Status.PUBLISHED, by)
 
 
 @transaction.atomic
-def option_archive(*, option: Option) -> Option:
-    return _set_status(option, Option.Status.ARCHIVED)
+def option_archive(*, option: Option, by=None) -> Option:
+    return _set_status(option, Option.Status.ARCHIVED, by)

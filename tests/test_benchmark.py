@@ -223,3 +223,19 @@ def test_table_lists_each_scenario_with_its_ratio_and_every_verdict():
     assert "| api-options | 700 | 6.0 | 18.0 | 7 | 0.70 | 0 |" in table
     assert "### large data set" in table
     assert table.count("**MET**") == len(verdicts)
+
+
+def test_a_read_that_never_finishes_on_the_large_set_is_not_met():
+    results = _results()
+    results["datasets"]["large"]["scenarios"]["option-page"] = {
+        "rps": 0.0,
+        "requests": 0,
+        "p50_ms": None,
+        "p99_ms": None,
+        "non_2xx": 0,
+        "socket_errors": 4,
+    }
+    verdict = next(v for v in evaluate(results) if v["target"] == "median-growth")
+    assert verdict["verdict"] == "NOT MET"
+    assert "option-page inf×" in verdict["detail"]
+    assert "| option-page | 0 | – | – |" in render_table(results, evaluate(results))

@@ -162,6 +162,19 @@ class Server:
         self.process.wait(timeout=30)
         self.logfile.close()
 
+    def drain(self, limit: float = 120) -> None:
+        """Wait until requests that wrk gave up on have left the workers' queues."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.base + "/bench/hello/", timeout=limit) as r:
+                    r.read()
+            except OSError:
+                pass
+            if time.monotonic() - started < 0.2:
+                return
+
     def workers(self) -> list[int]:
         pid = self.process.pid
         try:
@@ -364,16 +377,19 @@ def run_dataset(size: str, prepared: dict, port: int, args, logdir: Path, result
             if args.only and scenario.name not in args.only:
                 continue
             script = _vote_script(tokens[:50], slugs) if scenario.method == "POST" else None
+            server.drain()
             wrk(server.base, scenario.path, 2, scenario.concurrency, script)  # warm up
+            server.drain()
             figures = wrk(server.base, scenario.path, args.duration, scenario.concurrency, script)
             data["scenarios"][scenario.name] = figures
             log(
                 f"{size}: {scenario.name}: {figures['rps']:.0f} req/s, "
-                f"median {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
-                f"{figures['non_2xx']} non-2xx"
+                f"median {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+                f"{figures['non_2xx']} non-2xx, {figures['socket_errors']} socket errors"
             )
         deep = {}
         for name, paths in probe.get("deep_page_paths", {}).items():
+            server.drain()
             first = wrk(server.base, paths["first"], args.deep_duration, 4)
             last = wrk(server.base, paths["last"], args.deep_duration, 4)
             deep[name] = {
@@ -387,6 +403,7 @@ def run_dataset(size: str, prepared: dict, port: int, args, logdir: Path, result
             )
         data["deep_pages"] = deep
         if size == args.largest:
+            server.drain()
             log(f"{size}: 50 concurrent voters on the hot option")
             results["hot_row"] = hot_row(server, url, tokens)
             log(f"{size}: hot row {results['hot_row']}")

@@ -114,11 +114,13 @@ def parse_wrk(output: str) -> dict:
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    completed = int(total.group(1))
     return {
         "rps": float(rps.group(1)),
-        "requests": int(total.group(1)),
-        "p50_ms": percentiles.get(50),
-        "p99_ms": percentiles.get(99),
+        "requests": completed,
+        # No completed request (every one slower than wrk's timeout): no latency to report.
+        "p50_ms": percentiles.get(50) if completed else None,
+        "p99_ms": percentiles.get(99) if completed else None,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         # Read errors are the sync workers closing kept-alive connections; not failures.
         "socket_errors": sum(int(n) for i, n in enumerate(sockets.groups()) if i != 1)
@@ -200,6 +202,8 @@ def evaluate(results: dict) -> list[dict]:
         b = _get(large, "scenarios", scenario.name, "p50_ms")
         if a and b is not None:
             growth.append((scenario.name, b / a))
+        elif a and _get(large, "scenarios", scenario.name, "requests") == 0:
+            growth.append((scenario.name, float("inf")))  # nothing finished in time
     worst = max(growth, key=lambda g: g[1]) if growth else None
     verdicts.append(
         _verdict(

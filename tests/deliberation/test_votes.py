@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
@@ -13,6 +14,14 @@ from policies.models import Option
 from tests.factories import StrategyFactory, UserFactory, VoteFactory
 
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Write limits are counted in the cache, which outlives a test's database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _vote_url(option):

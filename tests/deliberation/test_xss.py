@@ -3,12 +3,22 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from deliberation.models import Comment
 from tests.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Write limits are counted in the cache, which outlives a test's database."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 PAYLOADS = [
     "<script>alert('x')</script>",

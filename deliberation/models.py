@@ -108,9 +108,7 @@ class Comment(TreeNode):
                 condition=Q(stance__in=["support", "oppose", "neutral"]),
                 name="comment_stance_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="comment_not_its_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="comment_not_its_own_parent"),
         ]
         indexes = [models.Index(fields=["option", "created"], name="comment_option_created_idx")]
 
@@ -131,6 +129,9 @@ class CommentRevision(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self):
+        return f"Revision of comment {self.comment_id} from {self.created:%Y-%m-%d %H:%M}"
 
 
 class Endorsement(models.Model):
@@ -252,7 +253,9 @@ class VoteQuerySet(models.QuerySet):
         counts = dict(
             self.filter(option=option).values_list("choice").annotate(n=Count("id")).order_by()
         )
-        return make_tally(counts.get("support", 0), counts.get("oppose", 0), counts.get("abstain", 0))
+        return make_tally(
+            counts.get("support", 0), counts.get("oppose", 0), counts.get("abstain", 0)
+        )
 
 
 def make_tally(support: int, oppose: int, abstain: int) -> dict:
@@ -287,9 +290,7 @@ def with_tally(options):
 def with_discussion_counts(options):
     return options.annotate(
         comment_count=_count_subquery(Comment, deleted=False, hidden=False),
-        annotation_count=_count_subquery(
-            Annotation, visibility="shared", hidden=False
-        ),
+        annotation_count=_count_subquery(Annotation, visibility="shared", hidden=False),
     )
 
 
@@ -305,7 +306,9 @@ class Vote(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["option", "voter"], name="one_vote_per_voter_per_option"),
+            models.UniqueConstraint(
+                fields=["option", "voter"], name="one_vote_per_voter_per_option"
+            ),
             models.CheckConstraint(
                 condition=Q(choice__in=["support", "oppose", "abstain"]), name="vote_choice_valid"
             ),
@@ -363,9 +366,12 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["start", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="annotation_range_not_empty"),
             models.CheckConstraint(
-                condition=Q(visibility__in=["shared", "private"]), name="annotation_visibility_valid"
+                condition=Q(end__gt=F("start")), name="annotation_range_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["shared", "private"]),
+                name="annotation_visibility_valid",
             ),
         ]
         indexes = [models.Index(fields=["option", "field"], name="annotation_option_field_idx")]

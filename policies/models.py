@@ -137,8 +137,10 @@ class OptionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published options for everyone; drafts and archived ones too for editors and staff."""
-        if user is not None and user.is_authenticated and (
-            user.is_staff or user.has_perm("policies.change_option")
+        if (
+            user is not None
+            and user.is_authenticated
+            and (user.is_staff or user.has_perm("policies.change_option"))
         ):
             return self.all()
         return self.published()
@@ -147,9 +149,7 @@ class OptionQuerySet(models.QuerySet):
         return self.filter(kind=kind)
 
     def with_links(self):
-        return self.select_related("brief", "author").prefetch_related(
-            "tags", "actors", "sectors"
-        )
+        return self.select_related("brief", "author").prefetch_related("tags", "actors", "sectors")
 
 
 class Option(models.Model):
@@ -259,9 +259,7 @@ class Strategy(Option):
     expected_impact = models.TextField(blank=True, help_text="Markdown: the potential impact.")
     expected_impact_html = models.TextField(blank=True, editable=False)
     expected_impact_text = models.TextField(blank=True, editable=False)
-    time_horizon = models.CharField(
-        max_length=8, choices=Horizon.choices, default=Horizon.MEDIUM
-    )
+    time_horizon = models.CharField(max_length=8, choices=Horizon.choices, default=Horizon.MEDIUM)
     implications = models.ManyToManyField(
         StrategicImplication, blank=True, related_name="strategies"
     )

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,405 +15,990 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('kind', models.CharField(choices=[('strategy', 'Strategy'), ('initiative', 'Initiative'), ('sanction_type', 'Sanction type')], editable=False, max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='One line.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('created', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Strategy"),
+                            ("initiative", "Initiative"),
+                            ("sanction_type", "Sanction type"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, help_text="One line.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['kind', 'title'],
+                "ordering": ["kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StrategicImplication',
+            name="StrategicImplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('organisation', 'Organisation')], default='state', max_length=16)),
-                ('stance', models.CharField(choices=[('party', 'Party to the alliance'), ('us_ally', 'Allied with the United States'), ('hedging', 'Hedging'), ('neutral', 'Neutral'), ('opposed', 'Opposed to the alliance')], default='neutral', max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("state", "State"), ("organisation", "Organisation")],
+                        default="state",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("party", "Party to the alliance"),
+                            ("us_ally", "Allied with the United States"),
+                            ("hedging", "Hedging"),
+                            ("neutral", "Neutral"),
+                            ("opposed", "Opposed to the alliance"),
+                        ],
+                        default="neutral",
+                        max_length=16,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['state', 'organisation'])), name='actor_kind_valid'), models.CheckConstraint(condition=models.Q(('stance__in', ['party', 'us_ally', 'hedging', 'neutral', 'opposed'])), name='actor_stance_valid')],
+                "ordering": ["name"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["state", "organisation"])),
+                        name="actor_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("stance__in", ["party", "us_ally", "hedging", "neutral", "opposed"])
+                        ),
+                        name="actor_stance_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Brief',
+            name="Brief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('url', models.URLField(blank=True)),
-                ('text', models.TextField(blank=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("url", models.URLField(blank=True)),
+                ("text", models.TextField(blank=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='brief_slug_not_empty')],
+                "ordering": ["-published_on", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("slug", ""), _negated=True), name="brief_slug_not_empty"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBrief',
+            name="HistoricalBrief",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=200)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('url', models.URLField(blank=True)),
-                ('text', models.TextField(blank=True)),
-                ('created', models.DateTimeField(blank=True, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=200)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("url", models.URLField(blank=True)),
+                ("text", models.TextField(blank=True)),
+                ("created", models.DateTimeField(blank=True, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical brief',
-                'verbose_name_plural': 'historical briefs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInitiative',
-            fields=[
-                ('option_ptr', models.ForeignKey(auto_created=True, blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, parent_link=True, related_name='+', to='policies.option')),
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220)),
-                ('kind', models.CharField(choices=[('strategy', 'Strategy'), ('initiative', 'Initiative'), ('sanction_type', 'Sanction type')], editable=False, max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='One line.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('created', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('description_html', models.TextField(blank=True, editable=False)),
-                ('description_text', models.TextField(blank=True, editable=False)),
-                ('objectives', models.TextField(blank=True, help_text='Markdown.')),
-                ('objectives_html', models.TextField(blank=True, editable=False)),
-                ('objectives_text', models.TextField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('brief', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.brief')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical initiative',
-                'verbose_name_plural': 'historical initiatives',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOption',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220)),
-                ('kind', models.CharField(choices=[('strategy', 'Strategy'), ('initiative', 'Initiative'), ('sanction_type', 'Sanction type')], editable=False, max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='One line.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('created', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('brief', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.brief')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical option',
-                'verbose_name_plural': 'historical options',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSanctionType',
-            fields=[
-                ('option_ptr', models.ForeignKey(auto_created=True, blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, parent_link=True, related_name='+', to='policies.option')),
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220)),
-                ('kind', models.CharField(choices=[('strategy', 'Strategy'), ('initiative', 'Initiative'), ('sanction_type', 'Sanction type')], editable=False, max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='One line.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('created', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('description_html', models.TextField(blank=True, editable=False)),
-                ('description_text', models.TextField(blank=True, editable=False)),
-                ('instrument', models.CharField(choices=[('asset_freeze', 'Asset freeze'), ('trade_embargo', 'Trade embargo'), ('travel_restriction', 'Travel restriction'), ('sector_specific', 'Sector-specific'), ('other', 'Other')], default='other', max_length=20)),
-                ('enforcement_notes', models.TextField(blank=True, help_text='Markdown.')),
-                ('enforcement_notes_html', models.TextField(blank=True, editable=False)),
-                ('enforcement_notes_text', models.TextField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('brief', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.brief')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical sanction type',
-                'verbose_name_plural': 'historical sanction types',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalStrategy',
-            fields=[
-                ('option_ptr', models.ForeignKey(auto_created=True, blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, parent_link=True, related_name='+', to='policies.option')),
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=220)),
-                ('kind', models.CharField(choices=[('strategy', 'Strategy'), ('initiative', 'Initiative'), ('sanction_type', 'Sanction type')], editable=False, max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='One line.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('body_text', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=16)),
-                ('created', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('expected_impact', models.TextField(blank=True, help_text='Markdown: the potential impact.')),
-                ('expected_impact_html', models.TextField(blank=True, editable=False)),
-                ('expected_impact_text', models.TextField(blank=True, editable=False)),
-                ('time_horizon', models.CharField(choices=[('short', 'Short term (under a year)'), ('medium', 'Medium term (one to three years)'), ('long', 'Long term (over three years)')], default='medium', max_length=8)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('brief', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.brief')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical strategy',
-                'verbose_name_plural': 'historical strategies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical brief",
+                "verbose_name_plural": "historical briefs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="HistoricalInitiative",
             fields=[
-                ('option_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='policies.option')),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('description_html', models.TextField(blank=True, editable=False)),
-                ('description_text', models.TextField(blank=True, editable=False)),
-                ('objectives', models.TextField(blank=True, help_text='Markdown.')),
-                ('objectives_html', models.TextField(blank=True, editable=False)),
-                ('objectives_text', models.TextField(blank=True, editable=False)),
-                ('partners', models.ManyToManyField(blank=True, related_name='partner_in_initiatives', to='policies.actor')),
-            ],
-            bases=('policies.option',),
-        ),
-        migrations.AddField(
-            model_name='option',
-            name='actors',
-            field=models.ManyToManyField(blank=True, related_name='options', to='policies.actor'),
-        ),
-        migrations.AddField(
-            model_name='option',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authored_options', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='option',
-            name='brief',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='options', to='policies.brief'),
-        ),
-        migrations.CreateModel(
-            name='PastPolicy',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('impact_on_east_asia', models.TextField(blank=True)),
-                ('brief', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='past_policies', to='policies.brief')),
+                (
+                    "option_ptr",
+                    models.ForeignKey(
+                        auto_created=True,
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        parent_link=True,
+                        related_name="+",
+                        to="policies.option",
+                    ),
+                ),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Strategy"),
+                            ("initiative", "Initiative"),
+                            ("sanction_type", "Sanction type"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, help_text="One line.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                ("description_html", models.TextField(blank=True, editable=False)),
+                ("description_text", models.TextField(blank=True, editable=False)),
+                ("objectives", models.TextField(blank=True, help_text="Markdown.")),
+                ("objectives_html", models.TextField(blank=True, editable=False)),
+                ("objectives_text", models.TextField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="policies.brief",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'past policies',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "historical initiative",
+                "verbose_name_plural": "historical initiatives",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalOption",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Strategy"),
+                            ("initiative", "Initiative"),
+                            ("sanction_type", "Sanction type"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, help_text="One line.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="policies.brief",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical option",
+                "verbose_name_plural": "historical options",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSanctionType",
+            fields=[
+                (
+                    "option_ptr",
+                    models.ForeignKey(
+                        auto_created=True,
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        parent_link=True,
+                        related_name="+",
+                        to="policies.option",
+                    ),
+                ),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Strategy"),
+                            ("initiative", "Initiative"),
+                            ("sanction_type", "Sanction type"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, help_text="One line.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                ("description_html", models.TextField(blank=True, editable=False)),
+                ("description_text", models.TextField(blank=True, editable=False)),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("asset_freeze", "Asset freeze"),
+                            ("trade_embargo", "Trade embargo"),
+                            ("travel_restriction", "Travel restriction"),
+                            ("sector_specific", "Sector-specific"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("enforcement_notes", models.TextField(blank=True, help_text="Markdown.")),
+                ("enforcement_notes_html", models.TextField(blank=True, editable=False)),
+                ("enforcement_notes_text", models.TextField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="policies.brief",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical sanction type",
+                "verbose_name_plural": "historical sanction types",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalStrategy",
+            fields=[
+                (
+                    "option_ptr",
+                    models.ForeignKey(
+                        auto_created=True,
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        parent_link=True,
+                        related_name="+",
+                        to="policies.option",
+                    ),
+                ),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=220)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategy", "Strategy"),
+                            ("initiative", "Initiative"),
+                            ("sanction_type", "Sanction type"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, help_text="One line.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("body_text", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("created", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "expected_impact",
+                    models.TextField(blank=True, help_text="Markdown: the potential impact."),
+                ),
+                ("expected_impact_html", models.TextField(blank=True, editable=False)),
+                ("expected_impact_text", models.TextField(blank=True, editable=False)),
+                (
+                    "time_horizon",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short term (under a year)"),
+                            ("medium", "Medium term (one to three years)"),
+                            ("long", "Long term (over three years)"),
+                        ],
+                        default="medium",
+                        max_length=8,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="policies.brief",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical strategy",
+                "verbose_name_plural": "historical strategies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Initiative",
+            fields=[
+                (
+                    "option_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="policies.option",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                ("description_html", models.TextField(blank=True, editable=False)),
+                ("description_text", models.TextField(blank=True, editable=False)),
+                ("objectives", models.TextField(blank=True, help_text="Markdown.")),
+                ("objectives_html", models.TextField(blank=True, editable=False)),
+                ("objectives_text", models.TextField(blank=True, editable=False)),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True, related_name="partner_in_initiatives", to="policies.actor"
+                    ),
+                ),
+            ],
+            bases=("policies.option",),
+        ),
+        migrations.AddField(
+            model_name="option",
+            name="actors",
+            field=models.ManyToManyField(blank=True, related_name="options", to="policies.actor"),
+        ),
+        migrations.AddField(
+            model_name="option",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="authored_options",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
+            model_name="option",
+            name="brief",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="options",
+                to="policies.brief",
+            ),
+        ),
+        migrations.CreateModel(
+            name="PastPolicy",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("impact_on_east_asia", models.TextField(blank=True)),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="past_policies",
+                        to="policies.brief",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "past policies",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('brief', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='policies.brief')),
-                ('past_policies', models.ManyToManyField(blank=True, related_name='lessons', to='policies.pastpolicy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "brief",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lessons",
+                        to="policies.brief",
+                    ),
+                ),
+                (
+                    "past_policies",
+                    models.ManyToManyField(
+                        blank=True, related_name="lessons", to="policies.pastpolicy"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'abstract': False,
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='option',
-            name='sectors',
-            field=models.ManyToManyField(blank=True, related_name='options', to='policies.sector'),
+            model_name="option",
+            name="sectors",
+            field=models.ManyToManyField(blank=True, related_name="options", to="policies.sector"),
         ),
         migrations.AddField(
-            model_name='option',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='options', to='policies.tag'),
+            model_name="option",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="options", to="policies.tag"),
         ),
         migrations.CreateModel(
-            name='SanctionType',
+            name="SanctionType",
             fields=[
-                ('option_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='policies.option')),
-                ('description', models.TextField(blank=True, help_text='Markdown.')),
-                ('description_html', models.TextField(blank=True, editable=False)),
-                ('description_text', models.TextField(blank=True, editable=False)),
-                ('instrument', models.CharField(choices=[('asset_freeze', 'Asset freeze'), ('trade_embargo', 'Trade embargo'), ('travel_restriction', 'Travel restriction'), ('sector_specific', 'Sector-specific'), ('other', 'Other')], default='other', max_length=20)),
-                ('enforcement_notes', models.TextField(blank=True, help_text='Markdown.')),
-                ('enforcement_notes_html', models.TextField(blank=True, editable=False)),
-                ('enforcement_notes_text', models.TextField(blank=True, editable=False)),
-                ('target_actors', models.ManyToManyField(blank=True, related_name='targeted_by', to='policies.actor')),
-                ('target_sectors', models.ManyToManyField(blank=True, related_name='sanction_types', to='policies.sector')),
+                (
+                    "option_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="policies.option",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, help_text="Markdown.")),
+                ("description_html", models.TextField(blank=True, editable=False)),
+                ("description_text", models.TextField(blank=True, editable=False)),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("asset_freeze", "Asset freeze"),
+                            ("trade_embargo", "Trade embargo"),
+                            ("travel_restriction", "Travel restriction"),
+                            ("sector_specific", "Sector-specific"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("enforcement_notes", models.TextField(blank=True, help_text="Markdown.")),
+                ("enforcement_notes_html", models.TextField(blank=True, editable=False)),
+                ("enforcement_notes_text", models.TextField(blank=True, editable=False)),
+                (
+                    "target_actors",
+                    models.ManyToManyField(
+                        blank=True, related_name="targeted_by", to="policies.actor"
+                    ),
+                ),
+                (
+                    "target_sectors",
+                    models.ManyToManyField(
+                        blank=True, related_name="sanction_types", to="policies.sector"
+                    ),
+                ),
             ],
-            bases=('policies.option',),
+            bases=("policies.option",),
         ),
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('option_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='policies.option')),
-                ('expected_impact', models.TextField(blank=True, help_text='Markdown: the potential impact.')),
-                ('expected_impact_html', models.TextField(blank=True, editable=False)),
-                ('expected_impact_text', models.TextField(blank=True, editable=False)),
-                ('time_horizon', models.CharField(choices=[('short', 'Short term (under a year)'), ('medium', 'Medium term (one to three years)'), ('long', 'Long term (over three years)')], default='medium', max_length=8)),
-                ('implications', models.ManyToManyField(blank=True, related_name='strategies', to='policies.strategicimplication')),
+                (
+                    "option_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="policies.option",
+                    ),
+                ),
+                (
+                    "expected_impact",
+                    models.TextField(blank=True, help_text="Markdown: the potential impact."),
+                ),
+                ("expected_impact_html", models.TextField(blank=True, editable=False)),
+                ("expected_impact_text", models.TextField(blank=True, editable=False)),
+                (
+                    "time_horizon",
+                    models.CharField(
+                        choices=[
+                            ("short", "Short term (under a year)"),
+                            ("medium", "Medium term (one to three years)"),
+                            ("long", "Long term (over three years)"),
+                        ],
+                        default="medium",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "implications",
+                    models.ManyToManyField(
+                        blank=True, related_name="strategies", to="policies.strategicimplication"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'strategies',
+                "verbose_name_plural": "strategies",
             },
-            bases=('policies.option',),
+            bases=("policies.option",),
         ),
         migrations.CreateModel(
-            name='InitiativeStrategy',
+            name="InitiativeStrategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='policies.initiative')),
-                ('strategy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='policies.strategy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="policies.initiative"
+                    ),
+                ),
+                (
+                    "strategy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="policies.strategy"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='strategies',
-            field=models.ManyToManyField(blank=True, related_name='initiatives', through='policies.InitiativeStrategy', to='policies.strategy'),
+            model_name="initiative",
+            name="strategies",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="initiatives",
+                through="policies.InitiativeStrategy",
+                to="policies.strategy",
+            ),
         ),
         migrations.AddIndex(
-            model_name='option',
-            index=models.Index(fields=['status', 'kind'], name='option_status_kind_idx'),
+            model_name="option",
+            index=models.Index(fields=["status", "kind"], name="option_status_kind_idx"),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['strategy', 'initiative', 'sanction_type'])), name='option_kind_valid'),
+            model_name="option",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["strategy", "initiative", "sanction_type"])),
+                name="option_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='option_status_valid'),
+            model_name="option",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])),
+                name="option_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='option_slug_not_empty'),
+            model_name="option",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slug", ""), _negated=True), name="option_slug_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sanctiontype',
-            constraint=models.CheckConstraint(condition=models.Q(('instrument__in', ['asset_freeze', 'trade_embargo', 'travel_restriction', 'sector_specific', 'other'])), name='sanction_instrument_valid'),
+            model_name="sanctiontype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "instrument__in",
+                        [
+                            "asset_freeze",
+                            "trade_embargo",
+                            "travel_restriction",
+                            "sector_specific",
+                            "other",
+                        ],
+                    )
+                ),
+                name="sanction_instrument_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.CheckConstraint(condition=models.Q(('time_horizon__in', ['short', 'medium', 'long'])), name='strategy_time_horizon_valid'),
+            model_name="strategy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("time_horizon__in", ["short", "medium", "long"])),
+                name="strategy_time_horizon_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativestrategy',
-            constraint=models.UniqueConstraint(fields=('initiative', 'strategy'), name='initiative_strategy_unique'),
+            model_name="initiativestrategy",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "strategy"), name="initiative_strategy_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativestrategy',
-            constraint=models.CheckConstraint(condition=models.Q(('initiative', models.F('strategy')), _negated=True), name='option_not_linked_to_itself'),
+            model_name="initiativestrategy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("initiative", models.F("strategy")), _negated=True),
+                name="option_not_linked_to_itself",
+            ),
         ),
     ]

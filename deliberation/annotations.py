@@ -232,6 +232,7 @@ def annotation_edit(*, user, annotation: Annotation, body=None, tags=None, visib
 def annotation_delete(*, user, annotation: Annotation) -> None:
     if not can_change_annotation(user, annotation):
         raise PermissionDenied("Only its author can delete an annotation.")
+    annotation._history_user = user
     annotation.delete()
 
 
@@ -267,6 +268,7 @@ def annotation_reply_edit(*, user, reply: AnnotationReply, body: str) -> Annotat
 def annotation_reply_delete(*, user, reply: AnnotationReply) -> None:
     if not (user.is_authenticated and reply.author_id == user.pk):
         raise PermissionDenied("Only its author can delete a reply.")
+    reply._history_user = user
     reply.delete()
 
 
@@ -278,6 +280,7 @@ def _moderate(moderator, annotation, *, hidden: bool, reason: str):
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationError({"reason": f"At most {MAX_REASON_LENGTH} characters."})
+    annotation._history_user = moderator
     annotation.hidden = hidden
     annotation.hidden_reason = reason if hidden else ""
     annotation.save(update_fields=["hidden", "hidden_reason", "updated"])

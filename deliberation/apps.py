@@ -8,7 +8,11 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from policies import extensions
 
-        from . import annotation_views, views
+        from . import (
+            annotation_views,
+            audit,  # noqa: F401  (records group changes made in the user admin)
+            views,
+        )
 
         extensions.register_option_page_provider(views.option_page_context)
         extensions.register_option_list_decorator(views.decorate_option_list)

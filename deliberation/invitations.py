@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .audit import roles_recorded_by_caller
 from .models import Invitation, ModerationAction, Role
 
 SESSION_KEY = "deliberation_invitation"
@@ -93,9 +94,11 @@ def role_groups_apply(*, user, role: str, keep_others: bool = False) -> None:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     wanted = {Role.ANALYST.value, role}
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    if not keep_others:
-        user.groups.remove(*[g for name, g in groups.items() if name not in wanted])
-    user.groups.add(*[g for name, g in groups.items() if name in wanted])
+    # The callers record the role they give.
+    with roles_recorded_by_caller():
+        if not keep_others:
+            user.groups.remove(*[g for name, g in groups.items() if name not in wanted])
+        user.groups.add(*[g for name, g in groups.items() if name in wanted])
     # Permissions are cached on the instance.
     for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(attr, None)

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from .audit import roles_recorded_by_caller
 from .invitations import role_groups_apply
 from .models import (
     Annotation,
@@ -192,7 +193,8 @@ def account_delete(*, user) -> None:
     user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    user.groups.clear()
+    with roles_recorded_by_caller():
+        user.groups.clear()
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
     profile = Profile.objects.filter(user=user).first()

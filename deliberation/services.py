@@ -80,6 +80,7 @@ def comment_edit(*, user, comment: Comment, body: str, stance: str | None = None
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not permissions.can_edit_comment(user, comment):
         raise PermissionDenied("You can only edit your own comments.")
+    comment._history_user = user
     body = _clean_body(body)
     stance = comment.stance if stance is None else _clean_stance(stance)
     if body == comment.body and stance == comment.stance:
@@ -99,6 +100,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not permissions.can_delete_comment(user, comment):
         raise PermissionDenied("You can only delete your own comments.")
+    comment._history_user = user
     comment.revisions.all().delete()
     comment.deleted = True
     comment.body = ""
@@ -150,6 +152,7 @@ def vote_cast(*, voter, option, choice: str) -> Vote:
 def vote_withdraw(*, voter, option) -> None:
     _check_vote_allowed(voter, option)
     for vote in Vote.objects.filter(voter=voter, option=option):
+        vote._history_user = voter
         vote.delete()  # one by one, so the history keeps the withdrawal
 
 
@@ -275,6 +278,7 @@ def _hide(moderator, target, reason):
     _check_moderator(moderator)
     reason = _clean_reason(reason)
     target = type(target).objects.select_for_update().get(pk=target.pk)
+    target._history_user = moderator
     _set_hidden(target, True, reason)
     _resolve_open_flags(target, moderator, Flag.Resolution.UPHELD)
     ModerationAction.objects.create(
@@ -291,6 +295,7 @@ def _restore(moderator, target, reason):
     _check_moderator(moderator)
     reason = _clean_reason(reason)
     target = type(target).objects.select_for_update().get(pk=target.pk)
+    target._history_user = moderator
     _set_hidden(target, False, "")
     _resolve_open_flags(target, moderator, Flag.Resolution.DISMISSED)
     ModerationAction.objects.create(
@@ -334,6 +339,7 @@ def flag_dismiss(*, moderator, flag: Flag) -> Flag:
     target = type(target).objects.select_for_update().get(pk=target.pk)
     _resolve_open_flags(target, moderator, Flag.Resolution.DISMISSED)
     if target.hidden and target.hidden_reason == AUTO_HIDE_REASON:
+        target._history_user = moderator
         _set_hidden(target, False, "")
     ModerationAction.objects.create(
         moderator=moderator,

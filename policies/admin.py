@@ -335,6 +335,16 @@ class OptionAdmin(admin.ModelAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The kind's history holds every field, the common ones included.
+        option = self.get_object(request, object_id)
+        if option is not None:
+            specific = option.specific
+            return redirect(
+                reverse(f"admin:policies_{specific._meta.model_name}_history", args=[specific.pk])
+            )
+        return super().history_view(request, object_id, extra_context)
+
 
 @admin.register(InitiativeStrategy)
 class InitiativeStrategyAdmin(admin.ModelAdmin):

@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from deliberation import annotations as annotation_services
 from deliberation import permissions as rules
-from deliberation import services
+from deliberation import ratelimit, services
 from deliberation.models import (
     Annotation,
     Comment,
@@ -240,6 +240,12 @@ class OptionViewSet(ApiMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
         return cast_vote(request.user, option, serializer.validated_data["choice"])
 
 
+def check_write_rate(user):
+    """The pages' write limit (settings.WRITE_RATE_LIMIT) holds for the API too."""
+    if user.is_authenticated and not ratelimit.write_allowed(user):
+        raise exceptions.Throttled(wait=60, detail=ratelimit.RATE_LIMITED_MESSAGE)
+
+
 def cast_vote(user, option, choice):
     existed = Vote.objects.filter(option=option, voter=user).exists()
     vote = services.vote_cast(voter=user, option=option, choice=choice)
@@ -445,6 +451,7 @@ class CommentViewSet(ApiMixin, DepthPaginationMixin, CSVExportMixin, viewsets.Mo
         data = serializer.validated_data
         if not Option.objects.visible_to(request.user).filter(pk=data["option"].pk).exists():
             return Response({"option": ["No such option."]}, status=400)
+        check_write_rate(request.user)
         comment = services.comment_create(
             author=request.user,
             option=data["option"],
@@ -461,6 +468,7 @@ class CommentViewSet(ApiMixin, DepthPaginationMixin, CSVExportMixin, viewsets.Mo
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        check_write_rate(request.user)
         comment = services.comment_edit(
             user=request.user,
             comment=comment,
@@ -626,6 +634,7 @@ class FlagViewSet(ApiMixin, CSVExportMixin, mixins.CreateModelMixin, viewsets.Re
             and not Annotation.objects.visible_to(request.user).filter(pk=annotation.pk).exists()
         ):
             return Response({"annotation": ["No such annotation."]}, status=400)
+        check_write_rate(request.user)
         flag = services.flag_create(
             user=request.user,
             reason=data["reason"],

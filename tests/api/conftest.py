@@ -23,6 +23,16 @@ def api_client(user=None):
     return client
 
 
+@pytest.fixture(autouse=True)
+def fresh_write_limits():
+    """Write limits and throttles are counted in the cache; each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     return api_client

@@ -194,3 +194,15 @@ def test_comments_on_drafts_are_hidden_from_analysts(analyst_api, editor_api, db
     comment = CommentFactory(option=draft)
     assert analyst_api.get(f"/api/comments/{comment.pk}/").status_code == 404
     assert editor_api.get(f"/api/comments/{comment.pk}/").status_code == 200
+
+
+def test_the_pages_write_limit_holds_for_the_api(analyst_api, option, settings):
+    settings.WRITE_RATE_LIMIT = "2/m"
+    codes = [
+        analyst_api.post(
+            "/api/comments/", {"option": option.slug, "body": f"Point {i}"}, format="json"
+        ).status_code
+        for i in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    assert Comment.objects.count() == 2

@@ -548,12 +548,10 @@ def _queue_context(request):
     flags = (
         Flag.objects.filter(resolution=Flag.Resolution.OPEN)
         .select_related(
-            "flagged_by",
-            "comment",
-            "comment__author",
+            "flagged_by__profile",
+            "comment__author__profile",
             "comment__option",
-            "annotation",
-            "annotation__author",
+            "annotation__author__profile",
             "annotation__option",
         )
         .order_by("created", "id")

@@ -100,6 +100,7 @@ def test_docs_render_from_this_host_only(anon_api):
     assert any("swagger-ui-bundle.js" in s for s in sources)
     assert all(s.startswith("/") for s in sources), sources
     assert "<script>" not in html.replace(" ", "")
+    assert "<style" not in html and "style=" not in html
     script = anon_api.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()

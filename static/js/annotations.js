@@ -180,6 +180,31 @@
     panel.dataset.ready = "true";
   }
 
+  // The selection is reported while it is being made; settle on what it is once the
+  // mouse button or the key is released.
+  function refreshPending() {
+    if (!pending || !annotators[pending.field]) return;
+    const entry = annotators[pending.field];
+    const selection = window.getSelection();
+    if (selection && selection.rangeCount && !selection.isCollapsed) {
+      const range = selection.getRangeAt(0);
+      if (entry.element.contains(range.startContainer) && entry.element.contains(range.endContainer)) {
+        const before = document.createRange();
+        before.setStart(entry.element, 0);
+        before.setEnd(range.startContainer, range.startOffset);
+        const start = before.toString().length;
+        const quote = range.toString();
+        openForm(pending.field, { id: pending.id, target: { selector: [{ quote: quote, start: start, end: start + quote.length }] } });
+        return;
+      }
+    }
+    const current = entry.annotator.state.store.getAnnotation(pending.id);
+    if (current) openForm(pending.field, current);
+  }
+  ["pointerup", "keyup"].forEach((type) =>
+    document.addEventListener(type, () => setTimeout(refreshPending, 100))
+  );
+
   function jumpTo(id) {
     const data = known[id];
     if (!data) return false;

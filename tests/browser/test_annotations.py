@@ -47,6 +47,7 @@ def select_with_mouse(page, phrase):
     page.mouse.down()
     page.mouse.move((box["left"] + box["right"]) / 2, middle, steps=5)
     page.mouse.move(box["right"] - 1, middle, steps=5)
+    page.wait_for_timeout(150)  # a reader's hand rests before letting go
     page.mouse.up()
 
 

@@ -303,7 +303,9 @@ class KindOptionViewSet(
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        option_services.option_update(option=option.specific, **serializer.validated_data)
+        option_services.option_update(
+            option=option.specific, by=request.user, **serializer.validated_data
+        )
         return self._respond(option, status.HTTP_200_OK)
 
 

@@ -241,3 +241,20 @@ def test_vocabularies_and_briefs_by_slug(anon_api, catalogue):
     assert data["options"] == ["targeted-sanctions"]
     assert [b["slug"] for b in results(anon_api.get("/api/briefs/"))] == ["alliance-brief"]
     assert anon_api.get("/api/actors/nobody/").status_code == 404
+
+
+def test_editor_changes_links_and_gets_400_for_a_taken_slug(editor_api, catalogue):
+    response = editor_api.patch(
+        "/api/initiatives/enhanced-monitoring/",
+        {"strategies": ["targeted-sanctions"], "tags": ["allies"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["strategies"] == ["targeted-sanctions"]
+    assert response.json()["tags"] == ["allies"]
+    response = editor_api.patch(
+        "/api/initiatives/enhanced-monitoring/", {"slug": "asset-freezes"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "slug" in response.json()
+    assert Option.objects.filter(slug="enhanced-monitoring").exists()

@@ -4,6 +4,16 @@ from django.test import Client
 from .factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and throttles count in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def analyst(db):
     return UserFactory(username="ana", role="Analyst")

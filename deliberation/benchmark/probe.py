@@ -178,8 +178,9 @@ def probe() -> dict:
     return result
 
 
-def profile(scenario_name: str, iterations: int = 30) -> str:
-    """A pyinstrument profile of the scenario's request, run in-process."""
+def profile(scenario_name: str, iterations: int = 30, budget_s: float = 30.0) -> str:
+    """A pyinstrument profile of the scenario's request, run in-process: `iterations`
+    requests, or fewer when they take more than `budget_s` seconds together."""
     from pyinstrument import Profiler
 
     scenario = next(s for s in SCENARIOS if s.name == scenario_name)
@@ -187,8 +188,11 @@ def profile(scenario_name: str, iterations: int = 30) -> str:
     token = _token() if scenario.method == "POST" else None
     _request(client, scenario, token=token)
     profiler = Profiler(interval=0.0005)
+    started = time.perf_counter()
     profiler.start()
     for _ in range(iterations):
         _request(client, scenario, token=token)
+        if time.perf_counter() - started > budget_s:
+            break
     profiler.stop()
     return profiler.output_text(unicode=True, color=False, show_all=False)

@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
 
 
 def run_python(code_or_args, env_overrides, drop=()):
+    # Browser tests in the same process allow sync database calls; deployments must not.
+    drop = (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(env_overrides)

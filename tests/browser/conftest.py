@@ -11,10 +11,6 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-# Playwright's sync API runs an event loop in this thread; the test's own database
-# access is still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -32,6 +28,31 @@ def _chromium_missing_reason():
     return None
 
 
+# One Playwright driver and one Chromium per test process, however many modules
+# import the fixture (a second sync driver in the same thread is refused).
+_running = {}
+
+
+def _shared_browser():
+    if "browser" not in _running:
+        from playwright.sync_api import sync_playwright
+
+        driver = sync_playwright().start()
+        _running["driver"] = driver
+        _running["browser"] = driver.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+    return _running["browser"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "browser" in _running:
+        _running.pop("browser").close()
+        _running.pop("driver").stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     reason = _chromium_missing_reason()
@@ -39,16 +60,10 @@ def browser():
         if IN_CI:
             pytest.fail(f"CI needs the browser tests: {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+    # Django refuses synchronous database calls while an event loop runs in the thread;
+    # Playwright's sync driver keeps one running, the tests' own database use is sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    return _shared_browser()
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ axe-core is vendored in tests/browser/axe/ and evaluated through the browser's
 debugging protocol, so the site's strict Content Security Policy stays on.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from deliberation import services
 from deliberation.invitations import invitation_create
@@ -220,3 +222,68 @@ def test_axe_catches_a_violation_when_there_is_one(page, site):
     assert "button-name" in found
     assert broken_references(page) == ["input[aria-describedby] -> #missing-help"]
     assert horizontal_overflow(page) > 0
+
+
+def _assert_accessible(page, where):
+    problems = run_axe(page) + broken_references(page)
+    overflow = horizontal_overflow(page)
+    if overflow > 0:
+        problems.append(f"scrolls sideways by {overflow}px")
+    assert problems == [], f"{where}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_forms_showing_errors_pass_axe_and_name_their_errors(new_page, site, viewport):
+    """A field with an error is marked invalid and tells a screen reader why."""
+    visitor = new_page()
+    visitor.set_viewport_size(VIEWPORTS[viewport])
+
+    visitor.goto("/accounts/login/")
+    visitor.get_by_label("Username or email").fill("ana")
+    visitor.get_by_label("Password").fill("not-the-password")
+    visitor.get_by_role("button", name="Log in").click()
+    expect(visitor.get_by_role("alert").first).to_be_visible()
+    _assert_accessible(visitor, "login with a wrong password")
+
+    visitor.goto("/accounts/signup/")
+    visitor.get_by_label("Email").fill("someone@example.org")
+    visitor.get_by_label("Username").fill("ana")
+    visitor.locator("#id_password1").fill("a-long-test-password-17")
+    visitor.locator("#id_password2").fill("a-different-password-18")
+    visitor.get_by_role("button", name="Sign up").click()
+    username = visitor.locator("#id_username")
+    expect(username).to_have_attribute("aria-invalid", "true")
+    expect(username).to_have_accessible_description(re.compile("already", re.IGNORECASE))
+    _assert_accessible(visitor, "sign-up with a taken username")
+
+    editor = new_page()
+    editor.set_viewport_size(VIEWPORTS[viewport])
+    log_in(editor, "edith", PASSWORD)
+    editor.goto("/invitations/")
+    editor.get_by_label("E-mail").fill("not-an-address")
+    editor.get_by_role("button", name="Send invitation").click()
+    email = editor.locator("main input[name=email]")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("valid email", re.IGNORECASE))
+    _assert_accessible(editor, "invitation with a bad address")
+
+
+def test_phone_user_skips_the_long_filters_to_the_results(new_page, site):
+    phone = new_page()
+    phone.set_viewport_size(VIEWPORTS["phone"])
+    phone.goto("/options/?kind=strategy")
+    results_heading = phone.get_by_role("heading", name="1 option")
+    expect(results_heading).not_to_be_in_viewport()
+    skip = phone.get_by_role("link", name="Skip the filters to the 1 option")
+    skip.focus()
+    phone.keyboard.press("Enter")
+    expect(results_heading).to_be_in_viewport()
+    expect(phone.locator("#results")).to_be_focused()
+    phone.keyboard.press("Tab")  # the next stop is the first result, not a filter
+    expect(phone.get_by_role("link", name="Deterrence Strategy")).to_be_focused()
+
+    laptop = new_page()
+    laptop.set_viewport_size(VIEWPORTS["laptop"])
+    laptop.goto("/options/?kind=strategy")
+    expect(laptop.get_by_role("link", name="Skip the filters to the 1 option")).to_be_hidden()
+    expect(laptop.get_by_role("heading", name="1 option")).to_be_in_viewport()

@@ -1,7 +1,7 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 
-from .. import permissions
+from .. import permissions, services
 from ..models import make_tally
 
 register = template.Library()
@@ -65,6 +65,12 @@ def flaggable_by(comment, user):
 @register.filter
 def repliable_by(comment, user):
     return permissions.can_reply(user, comment)
+
+
+@register.filter
+def pending_review(comment) -> bool:
+    """Hidden by the flag threshold, and no moderator has decided yet."""
+    return comment.hidden and comment.hidden_reason == services.AUTO_HIDE_REASON
 
 
 @register.filter

@@ -79,7 +79,7 @@ def test_auto_hidden_comment_is_gone_from_the_page(settings, anonymous_client):
         services.flag_create(user=user, comment=comment, reason="spam")
     html = anonymous_client.get(comment.option.get_absolute_url()).content.decode()
     assert "Flag me away" not in html
-    assert "hidden by the moderators" in html
+    assert "hidden pending review" in html
 
 
 def test_enough_flags_hide_an_annotation(settings):

@@ -106,3 +106,74 @@ def test_moderator_sees_hidden_text_with_its_reason_but_readers_do_not(
     html = analyst_client.get(url).content.decode()
     assert "Buy now" not in html
     assert "hidden by the moderators" in html
+
+
+def _flagged_until_hidden(settings, body):
+    settings.FLAGS_TO_HIDE = 2
+    comment = CommentFactory(body=body)
+    for user in UserFactory.create_batch(2):
+        services.flag_create(user=user, comment=comment, reason="abuse")
+    comment.refresh_from_db()
+    assert comment.hidden
+    return comment
+
+
+def test_queue_offers_to_keep_hidden_or_restore_a_comment_hidden_by_flags(
+    settings, moderator_client
+):
+    _flagged_until_hidden(settings, "Crowd-flagged words")
+    html = moderator_client.get(reverse("deliberation:moderation-queue")).content.decode()
+    assert "Crowd-flagged words" in html
+    assert "Hidden pending review" in html
+    assert ">Keep hidden</button>" in html
+    assert ">Restore</button>" in html
+
+
+def test_moderator_keeps_a_comment_hidden_by_flags_and_the_flags_are_upheld(
+    settings, moderator, moderator_client, anonymous_client
+):
+    comment = _flagged_until_hidden(settings, "Crowd-flagged words")
+    response = moderator_client.post(
+        reverse("deliberation:comment-hide", args=[comment.pk]),
+        {"reason": "Confirmed: personal attack", "from": "queue"},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.hidden and comment.hidden_reason == "Confirmed: personal attack"
+    assert set(Flag.objects.values_list("resolution", flat=True)) == {"upheld"}
+    assert ModerationAction.objects.filter(
+        action="hide", moderator=moderator, reason="Confirmed: personal attack"
+    ).exists()
+    queue = moderator_client.get(reverse("deliberation:moderation-queue")).content.decode()
+    assert "No open flags" in queue
+    page = anonymous_client.get(comment.option.get_absolute_url()).content.decode()
+    assert "Crowd-flagged words" not in page
+    assert "hidden by the moderators" in page
+
+
+def test_moderator_restores_a_comment_hidden_by_flags_from_the_queue(
+    settings, moderator, moderator_client, anonymous_client
+):
+    comment = _flagged_until_hidden(settings, "Unpopular but fair")
+    response = moderator_client.post(
+        reverse("deliberation:comment-restore", args=[comment.pk]),
+        {"reason": "Disagreement is not abuse", "from": "queue"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "The comment is restored." in response.content.decode()
+    comment.refresh_from_db()
+    assert not comment.hidden
+    assert set(Flag.objects.values_list("resolution", flat=True)) == {"dismissed"}
+    assert ModerationAction.objects.filter(action="restore", moderator=moderator).exists()
+    assert (
+        "Unpopular but fair"
+        in anonymous_client.get(comment.option.get_absolute_url()).content.decode()
+    )
+
+
+def test_readers_see_a_comment_hidden_by_flags_as_pending_review(settings, analyst_client):
+    comment = _flagged_until_hidden(settings, "Crowd-flagged words")
+    html = analyst_client.get(comment.option.get_absolute_url()).content.decode()
+    assert "Crowd-flagged words" not in html
+    assert "hidden pending review" in html

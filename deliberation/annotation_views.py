@@ -299,27 +299,34 @@ def annotation_reply_delete(request, pk):
     return _item_or_back(request, annotation)
 
 
-def _moderate(request, pk, service):
+def _moderate(request, pk, service, done_message):
     annotation = _visible_annotation(request, pk)
     form = AnnotationModerationForm(request.POST)
     reason = form.data.get("reason", "")
+    from_queue = request.POST.get("from") == "queue" and not request.htmx
     try:
         service(moderator=request.user, annotation=annotation, reason=reason)
     except ValidationError as error:
+        if from_queue:
+            messages.error(request, _first_message(error))
+            return redirect("deliberation:moderation-queue")
         return _item_or_back(request, annotation, _first_message(error))
+    if from_queue:
+        messages.success(request, done_message)
+        return redirect("deliberation:moderation-queue")
     return _item_or_back(request, annotation)
 
 
 @require_POST
 @login_required
 def annotation_hide(request, pk):
-    return _moderate(request, pk, services.annotation_hide)
+    return _moderate(request, pk, services.annotation_hide, "The note is hidden.")
 
 
 @require_POST
 @login_required
 def annotation_restore(request, pk):
-    return _moderate(request, pk, services.annotation_restore)
+    return _moderate(request, pk, services.annotation_restore, "The note is restored.")
 
 
 @require_POST

@@ -11,7 +11,7 @@ from policies.models import Option
 from policies.text import render_markdown
 
 from .anchoring import CONTEXT_LENGTH, locate, quote_context
-from .models import Annotation, AnnotationReply, ModerationAction, Visibility
+from .models import Annotation, AnnotationReply, Flag, ModerationAction, Visibility
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 40
@@ -273,8 +273,11 @@ def annotation_reply_delete(*, user, reply: AnnotationReply) -> None:
 
 
 def _moderate(moderator, annotation, *, hidden: bool, reason: str):
+    """Hide or restore a shared annotation as a comment is: the row is locked, its open
+    flags are upheld (hide) or dismissed (restore), and the decision is recorded."""
     if not can_moderate_annotations(moderator):
         raise PermissionDenied("Only moderators can hide or restore annotations.")
+    annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
     if annotation.visibility != Visibility.SHARED:
         raise PermissionDenied("Private annotations are not moderated.")
     reason = (reason or "").strip()
@@ -284,11 +287,16 @@ def _moderate(moderator, annotation, *, hidden: bool, reason: str):
     annotation.hidden = hidden
     annotation.hidden_reason = reason if hidden else ""
     annotation.save(update_fields=["hidden", "hidden_reason", "updated"])
+    Flag.objects.filter(annotation=annotation, resolution=Flag.Resolution.OPEN).update(
+        resolution=Flag.Resolution.UPHELD if hidden else Flag.Resolution.DISMISSED,
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+    )
     ModerationAction.objects.create(
         moderator=moderator,
         action=ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
         annotation=annotation,
-        subject_user=annotation.author,
+        subject_user_id=annotation.author_id,
         reason=reason,
     )
     return annotation

@@ -321,16 +321,6 @@ def comment_restore(*, moderator, comment: Comment, reason: str) -> Comment:
 
 
 @transaction.atomic
-def annotation_hide(*, moderator, annotation: Annotation, reason: str) -> Annotation:
-    return _hide(moderator, annotation, reason)
-
-
-@transaction.atomic
-def annotation_restore(*, moderator, annotation: Annotation, reason: str) -> Annotation:
-    return _restore(moderator, annotation, reason)
-
-
-@transaction.atomic
 def flag_dismiss(*, moderator, flag: Flag) -> Flag:
     """Dismiss the open flags on the flag's target; a target hidden only because of the
     flag threshold is shown again."""

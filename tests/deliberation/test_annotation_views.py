@@ -271,3 +271,48 @@ def test_option_page_with_200_annotations_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         data = analyst_client.get(json_url).json()
     assert len(data["annotations"]) > 130
+
+
+def test_moderator_hiding_a_flagged_note_upholds_its_flags_and_restoring_dismisses_them(
+    analyst, other_analyst, moderator, moderator_client, option
+):
+    shared = AnnotationFactory(option=option, author=analyst)
+    flag = Flag.objects.create(annotation=shared, flagged_by=other_analyst, reason="spam")
+    hide = reverse("deliberation:annotation-hide", args=[shared.pk])
+    assert moderator_client.post(hide, {"reason": "Spam"}, **HTMX).status_code == 200
+    flag.refresh_from_db()
+    assert flag.resolution == Flag.Resolution.UPHELD and flag.resolved_by == moderator
+    queue = moderator_client.get(reverse("deliberation:moderation-queue")).content.decode()
+    assert "No open flags" in queue
+
+    second = Flag.objects.create(annotation=shared, flagged_by=UserFactory(), reason="abuse")
+    restore = reverse("deliberation:annotation-restore", args=[shared.pk])
+    assert moderator_client.post(restore, {}, **HTMX).status_code == 200
+    second.refresh_from_db()
+    shared.refresh_from_db()
+    assert not shared.hidden and second.resolution == Flag.Resolution.DISMISSED
+
+
+def test_moderator_hides_a_flagged_note_from_the_queue(
+    analyst, other_analyst, moderator_client, option
+):
+    shared = AnnotationFactory(option=option, author=analyst, body="Buy cheap watches")
+    Flag.objects.create(annotation=shared, flagged_by=other_analyst, reason="spam")
+    queue_url = reverse("deliberation:moderation-queue")
+    queue = moderator_client.get(queue_url).content.decode()
+    hide = reverse("deliberation:annotation-hide", args=[shared.pk])
+    assert f'action="{hide}"' in queue
+    assert f"#annotation-{shared.pk}" in queue
+
+    response = moderator_client.post(hide, {"reason": "", "from": "queue"}, follow=True)
+    assert response.redirect_chain[-1][0] == queue_url
+    assert "Say why" in response.content.decode()
+    shared.refresh_from_db()
+    assert not shared.hidden
+
+    response = moderator_client.post(hide, {"reason": "Spam", "from": "queue"}, follow=True)
+    assert response.redirect_chain[-1][0] == queue_url
+    assert "The note is hidden." in response.content.decode()
+    assert "No open flags" in response.content.decode()
+    shared.refresh_from_db()
+    assert shared.hidden and shared.hidden_reason == "Spam"

@@ -1,9 +1,13 @@
+import json
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import (
     admin_accounts,  # noqa: F401  (the user admin with roles)
+    annotations,
     services,
 )
 from .models import (
@@ -147,14 +151,94 @@ class ProfileAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user"]
 
 
+class AnnotationTagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+    max_choices = 100
+
+    def lookups(self, request, model_admin):
+        tags = set()
+        for row in Annotation.objects.values_list("tags", flat=True).iterator():
+            tags.update(tag for tag in row or () if isinstance(tag, str))
+        return [(tag, tag) for tag in sorted(tags)[: self.max_choices]]
+
+    def queryset(self, request, queryset):
+        tag = self.value()
+        if not tag:
+            return queryset
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(tags__contains=[tag])
+        # SQLite has no JSON containment: match the quoted element in the stored JSON.
+        return queryset.filter(tags__icontains=json.dumps(tag))
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):
+    """Annotations are written on the option page or through the API, where their target
+    is checked against the text; here they are looked at, moderated and deleted."""
+
     list_display = ["id", "option", "field", "author", "visibility", "orphaned", "hidden"]
-    list_filter = ["visibility", "orphaned", "hidden", "field", "option"]
+    list_filter = [
+        ("option", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "visibility",
+        AnnotationTagFilter,
+        "orphaned",
+        "hidden",
+        "field",
+    ]
     search_fields = ["exact", "body", "author__username"]
     list_select_related = ["option", "author"]
-    raw_id_fields = ["option", "author"]
-    readonly_fields = ["body_html"]
+    readonly_fields = [
+        "option",
+        "field",
+        "author",
+        "body",
+        "body_html",
+        "tags",
+        "visibility",
+        "exact",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+        "orphaned",
+        "hidden",
+        "hidden_reason",
+        "created",
+        "updated",
+    ]
+    actions = ["hide_annotations", "restore_annotations"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _moderate(self, request, queryset, service, reason, done):
+        count = 0
+        for annotation in queryset:
+            try:
+                service(moderator=request.user, annotation=annotation, reason=reason)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{annotation}: {error}", messages.ERROR)
+                continue
+            count += 1
+        self.message_user(request, f"{count} annotation(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Hide the selected shared annotations (moderation)")
+    def hide_annotations(self, request, queryset):
+        self._moderate(
+            request, queryset, annotations.annotation_hide, "Hidden from the admin.", "hidden"
+        )
+
+    @admin.action(description="Restore the selected annotations (moderation)")
+    def restore_annotations(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            annotations.annotation_restore,
+            "Restored from the admin.",
+            "restored",
+        )
 
 
 @admin.register(AnnotationReply)

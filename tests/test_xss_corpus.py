@@ -80,8 +80,6 @@ class InertChecker(HTMLParser):
                 self.problems.append(f"event handler attribute {name}={value!r} on <{tag}>")
             if name == "style" and value and "url(" in value.lower():
                 self.problems.append(f"style with url() on <{tag}>")
-            if tag == "link" and name == "href" and value == "data:,":
-                continue  # the site's empty favicon: no request, nothing to run
             if name in URL_ATTRIBUTES and value is not None:
                 self.check_url(tag, name, value)
 

@@ -1,8 +1,10 @@
 import re
 from html.parser import HTMLParser
 from itertools import count
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -437,6 +439,49 @@ def test_pages_have_no_inline_script_or_style(anonymous_client):
         assert "<style" not in page, url
         assert 'href="#main">Skip to content' in page
         assert 'hx-headers=\'{"X-CSRFToken"' in page
+
+
+def _icon_links(html):
+    return [
+        dict(attrs)
+        for tag, attrs in TagCollector.parse(html)
+        if tag == "link" and "icon" in (dict(attrs).get("rel") or "").split()
+    ]
+
+
+def test_every_page_shows_the_sites_own_icon_from_static(anonymous_client, staff_client):
+    option = strategy()
+    request = RequestFactory().get("/somewhere/")
+    request.user = option.author
+    pages = {
+        "/": text(anonymous_client.get("/")),
+        "option": text(anonymous_client.get(option.get_absolute_url())),
+        "404": text(anonymous_client.get("/options/no-such-option/")),
+        "500": server_error(request).content.decode(),
+        "login": text(anonymous_client.get("/accounts/login/")),
+        "admin": text(staff_client.get("/admin/policies/strategy/")),
+    }
+    icon_path = finders.find("img/favicon.svg")
+    assert icon_path, "the icon is a static file"
+    assert "<svg" in Path(icon_path).read_text()
+    for name, page in pages.items():
+        links = _icon_links(page)
+        assert [link["href"] for link in links] == ["/static/img/favicon.svg"], name
+        assert links[0]["type"] == "image/svg+xml", name
+
+
+def test_favicon_ico_leads_to_the_sites_icon(anonymous_client):
+    response = anonymous_client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+
+
+def test_the_admin_is_titled_with_the_sites_name(staff_client):
+    page = text(staff_client.get("/admin/"))
+
+    assert "Policy Deliberation administration" in page
+    assert "Django administration" not in page
 
 
 # Account pages

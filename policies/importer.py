@@ -450,7 +450,8 @@ def _brief_upsert(title: str, text: str) -> tuple[Brief, str]:
     slug = slugify(title)[:200]
     if not slug:
         raise BriefImportError("The brief's title must contain letters or digits.")
-    brief = Brief.objects.filter(slug=slug).first()
+    # The same document imported under another title (a file name, say) is the same brief.
+    brief = Brief.objects.filter(slug=slug).first() or Brief.objects.filter(text=text).first()
     if brief is None:
         brief = Brief(title=title, slug=slug, text=text)
         brief.full_clean()
@@ -493,6 +494,7 @@ def import_brief(
     try:
         with transaction.atomic():
             brief, report.brief_action = _brief_upsert(title, text)
+            report.brief_title = brief.title
             seen = set()
             for item in parsed.items:
                 slug = slugify(item.name)

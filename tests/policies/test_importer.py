@@ -234,3 +234,24 @@ def test_importing_the_shared_brief_over_the_demo_keeps_the_curated_wording(caps
     output = capsys.readouterr().out
     assert "0 created, 0 updated" in output
     assert dict(Option.objects.values_list("slug", "summary")) == summaries
+
+
+@pytest.mark.skipif(not SHARED_BRIEF.exists(), reason="the shared brief is not next to the project")
+def test_importing_the_shared_brief_by_its_file_name_goes_into_the_demo_brief(capsys):
+    call_command("load_demo")
+    capsys.readouterr()
+
+    call_command("import_brief", str(SHARED_BRIEF))
+
+    output = capsys.readouterr().out
+    assert Brief.objects.count() == 1
+    assert f"Brief {demo.BRIEF['title']!r}: unchanged." in output
+    assert "0 created, 0 updated" in output
+
+
+def test_a_brief_with_the_same_text_under_another_title_is_not_duplicated(capsys):
+    _import("small.txt", "--title", "Arctic shipping")
+    _import("small.txt", "--title", "Arctic shipping, again")
+
+    assert list(Brief.objects.values_list("title", flat=True)) == ["Arctic shipping"]
+    assert "Brief 'Arctic shipping': unchanged." in capsys.readouterr().out

@@ -9,7 +9,7 @@ from .extensions import (
     option_card_templates,
     option_page_providers,
 )
-from .filters import OptionFilterSet
+from .filters import OptionListFilterSet
 from .models import Brief, Initiative, Option, Strategy
 
 
@@ -49,17 +49,32 @@ class CardsMixin:
         return context
 
 
+HOME_CARDS_PER_KIND = 24
+KIND_PLURALS = {
+    Option.Kind.STRATEGY: "strategies",
+    Option.Kind.INITIATIVE: "initiatives",
+    Option.Kind.SANCTION_TYPE: "sanction types",
+}
+
+
 class HomeView(CardsMixin, TemplateView):
     template_name = "policies/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        options = list(option_cards(Option.objects.published(), self.request))
+        published = Option.objects.published()
+        totals = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+        # A brief proposes a handful of options per kind, all shown; a catalogue of
+        # thousands shows the first of each and links to the full, filterable list.
         context["option_groups"] = [
             {
                 "kind": kind,
                 "label": label,
-                "options": [option for option in options if option.kind == kind],
+                "plural": KIND_PLURALS[kind],
+                "total": totals.get(kind, 0),
+                "options": list(
+                    option_cards(published.filter(kind=kind), self.request)[:HOME_CARDS_PER_KIND]
+                ),
             }
             for kind, label in Option.Kind.choices
         ]
@@ -74,12 +89,13 @@ class HomeView(CardsMixin, TemplateView):
 
 class OptionListView(CardsMixin, FilterView):
     template_name = "policies/option_list.html"
-    filterset_class = OptionFilterSet
+    filterset_class = OptionListFilterSet
     paginate_by = 20
     context_object_name = "options"
 
     def get_queryset(self):
-        return option_cards(Option.objects.visible_to(self.request.user), self.request)
+        options = Option.objects.visible_to(self.request.user).in_catalogue_order()
+        return option_cards(options, self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,7 +138,9 @@ class BriefDetailView(CardsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["options"] = option_cards(
-            Option.objects.visible_to(self.request.user).filter(brief=self.object),
+            Option.objects.visible_to(self.request.user)
+            .filter(brief=self.object)
+            .in_catalogue_order(),
             self.request,
         )
         return context

@@ -66,6 +66,7 @@ class ApiMixin:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    filter_backends = [DjangoFilterBackend, AliasOrderingFilter]
     schema = ApiAutoSchema()
 
 
@@ -404,6 +405,20 @@ def attach_depths(comments):
     return comments
 
 
+def comments_visible_to(user):
+    """Comments on options the user may see; hidden ones for moderators only."""
+    comments = Comment.objects.filter(option__in=Option.objects.visible_to(user).values("pk"))
+    if not rules.can_moderate(user):
+        comments = comments.filter(hidden=False)
+    return comments
+
+
+def _no_such_comment(user, comment):
+    if comment is not None and not comments_visible_to(user).filter(pk=comment.pk).exists():
+        return Response({"comment": ["No such comment."]}, status=400)
+    return None
+
+
 class DepthPaginationMixin:
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -431,13 +446,7 @@ class CommentViewSet(ApiMixin, DepthPaginationMixin, CSVExportMixin, viewsets.Mo
     export_name = "comments"
 
     def get_queryset(self):
-        user = self.request.user
-        comments = Comment.objects.filter(
-            option__in=Option.objects.visible_to(user).values("pk")
-        ).select_related("option", "author")
-        if not rules.can_moderate(user):
-            comments = comments.filter(hidden=False)
-        return comments
+        return comments_visible_to(self.request.user).select_related("option", "author")
 
     def get_object(self):
         comment = super().get_object()
@@ -593,6 +602,8 @@ class EndorsementViewSet(
         serializer = s.EndorsementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
+        if missing := _no_such_comment(request.user, comment):
+            return missing
         existed = Endorsement.objects.filter(comment=comment, user=request.user).exists()
         endorsement = services.endorsement_create(user=request.user, comment=comment)
         return Response(
@@ -633,11 +644,13 @@ class FlagViewSet(ApiMixin, CSVExportMixin, mixins.CreateModelMixin, viewsets.Re
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         annotation = data.get("annotation")
-        if (
-            annotation is not None
-            and not Annotation.objects.visible_to(request.user).filter(pk=annotation.pk).exists()
-        ):
+        visible_annotations = Annotation.objects.visible_to(request.user).filter(
+            option__in=Option.objects.visible_to(request.user).values("pk")
+        )
+        if annotation is not None and not visible_annotations.filter(pk=annotation.pk).exists():
             return Response({"annotation": ["No such annotation."]}, status=400)
+        if missing := _no_such_comment(request.user, data.get("comment")):
+            return missing
         check_write_rate(request.user)
         flag = services.flag_create(
             user=request.user,

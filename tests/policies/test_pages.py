@@ -114,7 +114,12 @@ def test_home_runs_a_constant_number_of_queries(anonymous_client, django_assert_
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = anonymous_client.get("/")
-    assert text(response).count('class="card option-card"') == 40
+    page = text(response)
+    # A large catalogue shows the first cards of each kind and links to all of them.
+    assert page.count('class="card option-card"') == 24
+    assert "Linked option 023" in page
+    assert "Linked option 024" not in page
+    assert re.search(r'<a href="/options/\?kind=strategy">See all 40 strategies</a>', page)
 
 
 # Option list

@@ -1,8 +1,10 @@
 """Stored XSS: every payload of tests/xss_payloads.txt goes through every text field a user
-or editor can fill (option title, summary, body and kind fields; comments; annotation
-notes; profile name, affiliation and bio; actor names) and comes out inert on the pages,
-in the admin and in the browsable API, as parsed by html.parser; CSV cells that a
-spreadsheet would run as formulas are escaped."""
+or editor can fill (option title, summary, body and kind fields, and their edits; comments
+and replies; annotation notes, tags and replies; flag notes; moderation reasons; profile
+name, affiliation and bio; actor names; brief titles, publishers and texts) and comes out
+inert on the pages (option, history, brief, profile, moderation queue), in the admin and in
+the browsable API, as parsed by html.parser; CSV cells that a spreadsheet would run as
+formulas are escaped."""
 
 import csv
 import io
@@ -14,11 +16,11 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from deliberation.annotations import annotation_create
+from deliberation.annotations import annotation_create, annotation_reply_create
 from deliberation.profiles import profile_update
-from deliberation.services import comment_create
-from policies.models import Actor, Option
-from policies.services import option_create
+from deliberation.services import comment_create, comment_hide, flag_create
+from policies.models import Actor, Brief, Option
+from policies.services import option_create, option_update
 from tests import factories as f
 
 PAYLOADS = [
@@ -137,6 +139,8 @@ def corpus(django_db_setup, django_db_blocker):
 def _build_corpus():
     kinds = list(Option.Kind.values)
     made = []
+    flagger = f.UserFactory(username="xss-flagger")
+    moderator = f.UserFactory(username="xss-moderator", role="Moderator")
     for n, payload in enumerate(PAYLOADS):
         user = f.UserFactory(username=f"xss{n}")
         profile_update(user=user, display_name=payload[:80], affiliation=payload[:120], bio=payload)
@@ -153,8 +157,18 @@ def _build_corpus():
             actors=[actor],
             **_fields_for(kind, text),
         )
+        brief = Brief.objects.create(
+            title=payload[:300], slug=f"xss-brief-{n}", publisher=payload[:200], text=payload
+        )
+        # A second version, so the history pages show a change made of the payload.
+        option_update(option=option, by=user, brief=brief, summary=f"{payload[:290]} (v2)")
         comment = comment_create(author=user, option=option, body=payload, stance="support")
-        comment_create(author=user, option=option, body=payload, stance="oppose", parent=comment)
+        reply = comment_create(
+            author=user, option=option, body=payload, stance="oppose", parent=comment
+        )
+        flag_create(user=flagger, comment=comment, reason="abuse", note=payload[:500])
+        if n % 2:
+            comment_hide(moderator=moderator, comment=reply, reason=payload[:300])
         annotation = annotation_create(
             author=user,
             option=option,
@@ -163,7 +177,10 @@ def _build_corpus():
             end=8,
             exact="Pressure",
             body=payload,
+            tags=[payload[:40]],
         )
+        annotation_reply_create(author=user, annotation=annotation, body=payload)
+        flag_create(user=flagger, annotation=annotation, reason="spam", note=payload[:500])
         made.append((user, option, comment, annotation, actor))
     return made
 
@@ -182,6 +199,26 @@ def test_payloads_are_inert_on_the_site_pages(db, corpus, client):
 def test_payloads_are_inert_for_signed_in_analysts(db, corpus, analyst_client):
     for n, (_user, option, *_rest) in enumerate(corpus):
         assert_inert(analyst_client.get(option.get_absolute_url()), f"option page {n}")
+
+
+def test_payloads_are_inert_on_history_and_brief_pages(db, corpus, client):
+    for n, (_user, option, *_rest) in enumerate(corpus):
+        history = client.get(f"/options/{option.slug}/history/")
+        assert_inert(history, f"history, payload {n}")
+        assert "(v2)" in history.content.decode(), "the edit is on the history page"
+        assert_inert(client.get(f"/briefs/xss-brief-{n}/"), f"brief, payload {n}")
+
+
+def test_payloads_are_inert_for_moderators(db, corpus, moderator_client):
+    """Moderators also see hidden replies with their reasons, flag notes and the queue."""
+    for n, (_user, option, *_rest) in enumerate(corpus):
+        if n % 3 == 0:
+            assert_inert(moderator_client.get(option.get_absolute_url()), f"option page {n}")
+    queue = moderator_client.get("/moderation/")
+    assert_inert(queue, "moderation queue")
+    assert queue.context["page_obj"].paginator.count == 2 * len(corpus)
+    for page in range(2, queue.context["page_obj"].paginator.num_pages + 1):
+        assert_inert(moderator_client.get(f"/moderation/?page={page}"), f"queue page {page}")
 
 
 ADMIN_MODELS = [

@@ -4,9 +4,11 @@ only API clients ask for."""
 import json
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from deliberation.models import Annotation, Comment, Stance, Vote, VoteChoice
@@ -14,6 +16,39 @@ from policies.filters import OptionFilterSet
 from policies.models import Option
 
 User = get_user_model()
+
+MAX_ID = 2**63 - 1
+
+
+class _BooleanField(forms.Field):
+    """true/false (or 1/0, yes/no); anything else is an error rather than no filter."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": "Enter true or false."}
+    values = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.values[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = _BooleanField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number that can be a row's id (not 1.5, not beyond 64 bits)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class ApiOptionFilterSet(OptionFilterSet):
@@ -47,8 +82,8 @@ class CommentFilterSet(django_filters.FilterSet):
     option = _option_filter()
     author = _user_filter("author")
     stance = django_filters.ChoiceFilter(choices=Stance.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id", help_text="The parent's id.")
-    top_level = django_filters.BooleanFilter(
+    parent = IdFilter(field_name="parent_id", help_text="The parent's id.")
+    top_level = BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only comments that start a thread."
     )
     created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
@@ -84,7 +119,7 @@ class AnnotationFilterSet(django_filters.FilterSet):
     option = _option_filter()
     author = _user_filter("author")
     tag = django_filters.CharFilter(method="filter_tag", help_text="One of the note's tags.")
-    orphaned = django_filters.BooleanFilter()
+    orphaned = BooleanFilter(help_text="Only notes whose passage is gone (true) or found (false).")
     field = django_filters.CharFilter(help_text="The annotated text field, e.g. body.")
 
     class Meta:
@@ -97,19 +132,28 @@ class AnnotationFilterSet(django_filters.FilterSet):
 
 
 class AliasOrderingFilter(OrderingFilter):
-    """?ordering= with the names users know (net, support) besides the field names."""
+    """?ordering= with the names users know (net, support) besides the field names; an
+    unknown name is a 400 naming the choices, not a silently unsorted list."""
 
     def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param, "")
+        terms = [term.strip() for term in params.split(",") if term.strip()]
+        if not terms:
+            return self.get_default_ordering(view)
         aliases = getattr(view, "ordering_aliases", {})
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = []
-            for term in params.split(","):
-                term = term.strip()
-                descending = term.startswith("-")
-                name = aliases.get(term.lstrip("-"), term.lstrip("-"))
-                fields.append(f"-{name}" if descending else name)
-            ordering = self.remove_invalid_fields(queryset, fields, view, request)
-            if ordering:
-                return ordering + ["pk"] if "pk" not in ordering else ordering
-        return self.get_default_ordering(view)
+        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        fields, unknown = [], []
+        for term in terms:
+            name = term.lstrip("-")
+            field = aliases.get(name, name)
+            if field in valid:
+                fields.append(f"-{field}" if term.startswith("-") else field)
+            else:
+                unknown.append(name)
+        if unknown:
+            known = {field: alias for alias, field in aliases.items()}
+            choices = ", ".join(known.get(field, field) for field in valid)
+            raise ValidationError(
+                {self.ordering_param: [f"Cannot order by {', '.join(unknown)}; use {choices}."]}
+            )
+        return fields if "pk" in fields else fields + ["pk"]

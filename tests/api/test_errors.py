@@ -88,3 +88,126 @@ def test_logged_in_clients_have_their_own_rate(analyst_api, anon_api, fresh_cach
         assert [analyst_api.get("/api/options/").status_code for _ in range(6)] == [200] * 5 + [429]
         assert anon_api.get("/api/options/").status_code == 200
         assert anon_api.get("/api/options/").status_code == 429
+
+
+BIG = 10**25
+
+
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        ("/api/options/?ordering=bogus", "ordering"),
+        ("/api/options/?ordering=-net,secret_field", "ordering"),
+        ("/api/strategies/?ordering=password", "ordering"),
+        ("/api/actors/?ordering=id", "ordering"),
+        ("/api/votes/?ordering=voter__password", "ordering"),
+        ("/api/comments/?ordering=body", "ordering"),
+        ("/api/annotations/?ordering=exact", "ordering"),
+        ("/api/endorsements/?ordering=user", "ordering"),
+        ("/api/options/?page_size=abc", "page_size"),
+        ("/api/options/?page_size=0", "page_size"),
+        ("/api/votes/?page_size=-5", "page_size"),
+        ("/api/comments/?page_size=1.5", "page_size"),
+        ("/api/options/?min_net=many", "min_net"),
+        ("/api/options/?created_after=yesterday", "created_after"),
+        ("/api/options/?status=lost", "status"),
+        ("/api/options/?tag=no-such-tag", "tag"),
+        ("/api/comments/?parent=first", "parent"),
+        ("/api/comments/?parent=1.5", "parent"),
+        (f"/api/comments/?parent={BIG}", "parent"),
+        ("/api/comments/?top_level=maybe", "top_level"),
+        ("/api/comments/?stance=angry", "stance"),
+        ("/api/comments/?created_before=soon", "created_before"),
+        ("/api/votes/?choice=maybe", "choice"),
+        ("/api/votes/?option=nowhere", "option"),
+        ("/api/annotations/?orphaned=perhaps", "orphaned"),
+        ("/api/annotations/?author=nobody", "author"),
+        (f"/api/endorsements/?comment={BIG}", "comment"),
+    ],
+)
+def test_bad_list_parameter_is_a_400_naming_it(anon_api, url, field):
+    StrategyFactory(slug="s")
+    response = anon_api.get(url)
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert field in response.json(), response.json()
+
+
+def test_unknown_ordering_names_the_choices(anon_api, db):
+    response = anon_api.get("/api/options/?ordering=popularity")
+    assert response.json() == {
+        "ordering": [
+            "Cannot order by popularity; use net, support, comment_count, created, updated, title."
+        ]
+    }
+
+
+def test_page_size_above_the_maximum_is_capped(anon_api, db):
+    StrategyFactory.create_batch(3)
+    assert len(anon_api.get("/api/options/?page_size=100000").json()["results"]) == 3
+
+
+def _cursor(raw: str) -> str:
+    import base64
+
+    return base64.b64encode(raw.encode()).decode()
+
+
+@pytest.mark.parametrize("path", ["/api/comments/", "/api/votes/"])
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", _cursor("o=1&p=abc"), _cursor(f"p={BIG}"), _cursor(f"r=1&p=-{BIG}")],
+)
+def test_a_forged_cursor_is_a_json_404_not_a_server_error(anon_api, db, path, cursor):
+    from tests.factories import CommentFactory, VoteFactory
+
+    CommentFactory()
+    VoteFactory()
+    response = anon_api.get(path, {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor."}
+
+
+def test_a_cursor_on_another_ordering_is_checked_against_that_field(anon_api, db):
+    from tests.factories import VoteFactory
+
+    VoteFactory()
+    response = anon_api.get("/api/votes/", {"ordering": "updated", "cursor": _cursor("p=tuesday")})
+    assert response.status_code == 404
+    first = anon_api.get("/api/votes/?ordering=updated&page_size=1").json()
+    assert first["next"] is None and len(first["results"]) == 1
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("patch", "/api/options/"),
+        ("delete", "/api/comments/"),
+        ("put", "/api/votes/"),
+        ("post", "/api/me/"),
+        ("get", "/api/auth/token/"),
+        ("put", "/api/auth/token/"),
+        ("post", "/api/actors/"),
+        ("delete", "/api/strategies/s/"),
+        ("patch", "/api/flags/1/"),
+    ],
+)
+def test_wrong_method_is_a_json_405(staff_api, method, url):
+    StrategyFactory(slug="s")
+    response = getattr(staff_api, method)(url, {}, format="json")
+    assert response.status_code == 405, (method, url, response.content[:200])
+    assert response.json()["detail"] == f'Method "{method.upper()}" not allowed.'
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[1, 2]", '"a string"', "null", "42", '{"option": "s", "choice": "support"'],
+)
+def test_a_body_that_is_not_a_json_object_is_a_400(analyst_api, body):
+    from deliberation.models import Vote
+
+    StrategyFactory(slug="s")
+    response = analyst_api.post("/api/votes/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) & {"detail", "non_field_errors"}
+    assert not Vote.objects.exists()

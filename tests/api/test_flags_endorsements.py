@@ -90,3 +90,38 @@ def test_moderator_sees_and_dismisses_flags(moderator_api, analyst_api, db):
 def test_anonymous_cannot_see_flags(anon_api, db):
     FlagFactory()
     assert anon_api.get("/api/flags/").status_code in (401, 403)
+
+
+def _unseen_comments():
+    from policies.models import Option
+    from tests.factories import StrategyFactory
+
+    on_draft = CommentFactory(option=StrategyFactory(status=Option.Status.DRAFT))
+    hidden = CommentFactory(hidden=True)
+    return [on_draft, hidden]
+
+
+def test_comments_an_analyst_cannot_see_cannot_be_endorsed_or_flagged(analyst_api, db):
+    for comment in _unseen_comments():
+        response = analyst_api.post("/api/endorsements/", {"comment": comment.pk}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"comment": ["No such comment."]}
+        response = analyst_api.post(
+            "/api/flags/", {"comment": comment.pk, "reason": "spam"}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json() == {"comment": ["No such comment."]}
+    assert not Endorsement.objects.exists() and not Flag.objects.exists()
+
+
+def test_notes_on_a_draft_cannot_be_flagged_by_an_analyst(analyst_api, db):
+    from policies.models import Option
+    from tests.factories import StrategyFactory
+
+    annotation = AnnotationFactory(option=StrategyFactory(status=Option.Status.DRAFT))
+    response = analyst_api.post(
+        "/api/flags/", {"annotation": annotation.pk, "reason": "spam"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"annotation": ["No such annotation."]}
+    assert not Flag.objects.exists()

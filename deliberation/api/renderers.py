@@ -16,6 +16,9 @@ def escape_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        # A number is data, not a formula: -3 stays a number the spreadsheet can sum.
+        return str(value)
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(item) for item in value)
     text = str(value)

@@ -95,3 +95,11 @@ def test_annotation_export(anon_api):
     rows = _rows(anon_api.get("/api/annotations/?format=csv"))
     assert rows[0]["body"] == "'@import evil"
     assert rows[0]["exact"] == "Apply"
+
+
+def test_numbers_stay_numbers_in_the_export(anon_api):
+    option = StrategyFactory(slug="unpopular")
+    VoteFactory.create_batch(3, option=option, choice="oppose")
+    rows = _rows(anon_api.get("/api/strategies/?format=csv"))
+    assert rows[0]["tally.net"] == "-3"
+    assert escape_cell(-2.5) == "-2.5"

@@ -3,7 +3,13 @@ the browser. Each cell is one request by one person; its status code is the rule
 
 import pytest
 
-from tests.factories import AnnotationFactory, CommentFactory, StrategyFactory, VoteFactory
+from tests.factories import (
+    AnnotationFactory,
+    CommentFactory,
+    EndorsementFactory,
+    StrategyFactory,
+    VoteFactory,
+)
 
 from .conftest import api_client
 
@@ -40,10 +46,21 @@ MATRIX = {
     ("flag", "read"): _expect(401, 200, 404, 200, 404, 200),
     ("flag", "create"): _expect(401, 400, 201, 201, 201, 201),
     ("comment_moderation", "update"): _expect(401, 403, 403, 200, 403, 200),
+    ("hidden_comment", "read"): _expect(404, 404, 404, 200, 404, 200),
+    ("draft_comment", "read"): _expect(404, 404, 404, 404, 200, 200),
+    ("option_vote", "read"): _expect(401, 200, 404, 404, 404, 404),
+    ("option_vote", "update"): _expect(401, 200, 201, 201, 201, 201),
+    ("option_vote", "delete"): _expect(401, 204, 204, 204, 204, 204),
+    ("annotation_moderation", "update"): _expect(401, 403, 403, 200, 403, 200),
+    ("endorsement", "read"): _expect(200, 200, 200, 200, 200, 200),
+    ("endorsement", "create"): _expect(401, 403, 200, 201, 201, 201),
+    ("endorsement", "delete"): _expect(401, 403, 204, 403, 403, 403),
+    ("flag", "update"): _expect(401, 403, 404, 200, 404, 200),
+    ("me", "read"): _expect(401, 200, 200, 200, 200, 200),
 }
 
 
-def _world(analyst):
+def _world(analyst, other_analyst):
     option = StrategyFactory(slug="targeted-sanctions")
     draft = StrategyFactory(slug="draft-plan", status="draft")
     comment = CommentFactory(option=option, author=analyst)
@@ -54,7 +71,13 @@ def _world(analyst):
     from tests.factories import FlagFactory
 
     flag = FlagFactory(comment=flagged, flagged_by=analyst)
+    hidden = CommentFactory(option=option, hidden=True)
+    on_draft = CommentFactory(option=draft)
+    endorsement = EndorsementFactory(comment=comment, user=other_analyst)
     return {
+        "hidden": hidden,
+        "on_draft": on_draft,
+        "endorsement": endorsement,
         "option": option,
         "draft": draft,
         "comment": comment,
@@ -117,6 +140,8 @@ def _request(client, resource, action, w):
             "update": lambda: client.patch(url, {"summary": "New."}, format="json"),
             "delete": lambda: client.delete(url),
         }[action]()
+    if resource == "flag" and action == "update":
+        return client.post(f"/api/flags/{w['flag'].pk}/dismiss/")
     if resource == "flag":
         if action == "read":
             return client.get(f"/api/flags/{w['flag'].pk}/")
@@ -124,6 +149,31 @@ def _request(client, resource, action, w):
         return client.post(
             "/api/flags/", {"comment": w["flagged"].pk, "reason": "spam"}, format="json"
         )
+    if resource in ("hidden_comment", "draft_comment"):
+        target = w["hidden"] if resource == "hidden_comment" else w["on_draft"]
+        return client.get(f"/api/comments/{target.pk}/")
+    if resource == "option_vote":
+        url = f"/api/options/{w['option'].slug}/vote/"
+        return {
+            "read": lambda: client.get(url),
+            "update": lambda: client.put(url, {"choice": "abstain"}, format="json"),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource == "annotation_moderation":
+        return client.post(
+            f"/api/annotations/{w['shared'].pk}/hide/", {"reason": "Spam"}, format="json"
+        )
+    if resource == "endorsement":
+        url = f"/api/endorsements/{w['endorsement'].pk}/"
+        return {
+            "read": lambda: client.get(url),
+            "create": lambda: client.post(
+                "/api/endorsements/", {"comment": w["comment"].pk}, format="json"
+            ),
+            "delete": lambda: client.delete(url),
+        }[action]()
+    if resource == "me":
+        return client.get("/api/me/")
     if resource == "comment_moderation":
         return client.post(
             f"/api/comments/{w['comment'].pk}/hide/", {"reason": "Abuse"}, format="json"
@@ -135,8 +185,9 @@ def _request(client, resource, action, w):
 @pytest.mark.parametrize("resource, action", list(MATRIX))
 def test_permission_matrix(request, role, resource, action):
     analyst = request.getfixturevalue("analyst")
+    other_analyst = request.getfixturevalue("other_analyst")
     user = None if role == "anonymous" else request.getfixturevalue(role)
-    world = _world(analyst)
+    world = _world(analyst, other_analyst)
     response = _request(api_client(user), resource, action, world)
     expected = MATRIX[(resource, action)][role]
     assert response.status_code == expected, (role, resource, action, response.content[:300])

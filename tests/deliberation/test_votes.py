@@ -125,6 +125,25 @@ def test_second_vote_call_updates_the_one_row(analyst):
     }
 
 
+@pytest.mark.django_db
+def test_option_page_list_and_home_show_the_same_tally(anonymous_client):
+    option = StrategyFactory(title="Targeted Sanctions")
+    for choice in ["support", "support", "support", "oppose", "abstain"]:
+        VoteFactory(option=option, choice=choice)
+    VoteFactory(choice="oppose")  # another option's vote counts nowhere here
+    expected = {"support": 3, "oppose": 1, "abstain": 1, "net": 2, "total": 5}
+    assert services.option_tally(option) == expected
+    detail = anonymous_client.get(option.get_absolute_url()).content.decode()
+    assert '<dd data-tally="support">3</dd>' in detail
+    assert '<dd data-tally="net">+2</dd>' in detail
+    summary = '3 support</span> · <span title="Oppose">1 oppose</span>'
+    for page in (reverse("policies:option-list"), reverse("policies:home")):
+        html = anonymous_client.get(page).content.decode()
+        card = html[html.index("Targeted Sanctions") :]
+        assert summary in card[: card.index("net +2") + 6]
+        assert 'aria-label="Support 3, abstain 1, oppose 1"' in card
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_votes_leave_exactly_one_row():

@@ -55,7 +55,15 @@ class CommentAdmin(SimpleHistoryAdmin):
         "hidden",
         "deleted",
     ]
-    list_filter = ["stance", "hidden", "deleted", "option__kind", "option", "created"]
+    list_filter = [
+        "stance",
+        "hidden",
+        "deleted",
+        "option__kind",
+        ("option", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "created",
+    ]
     search_fields = ["body", "author__username", "option__title"]
     list_select_related = ["option", "author"]
     raw_id_fields = ["option", "author", "parent"]
@@ -85,7 +93,12 @@ class CommentAdmin(SimpleHistoryAdmin):
 @admin.register(Endorsement)
 class EndorsementAdmin(admin.ModelAdmin):
     list_display = ["id", "comment", "user", "created"]
-    list_filter = ["comment__option", "created"]
+    list_filter = [
+        ("comment__option", admin.RelatedOnlyFieldListFilter),
+        "comment__stance",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        "created",
+    ]
     search_fields = ["user__username"]
     list_select_related = ["comment", "user"]
     raw_id_fields = ["comment", "user"]
@@ -94,7 +107,14 @@ class EndorsementAdmin(admin.ModelAdmin):
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
     list_display = ["id", "reason", "comment", "annotation", "flagged_by", "resolution", "created"]
-    list_filter = ["resolution", "reason", "comment__option", "created"]
+    list_filter = [
+        "resolution",
+        "reason",
+        ("comment__option", admin.RelatedOnlyFieldListFilter),
+        ("comment__author", admin.RelatedOnlyFieldListFilter),
+        ("flagged_by", admin.RelatedOnlyFieldListFilter),
+        "created",
+    ]
     search_fields = ["note", "flagged_by__username"]
     list_select_related = ["comment", "annotation", "flagged_by", "resolved_by"]
     raw_id_fields = ["comment", "annotation", "flagged_by", "resolved_by"]
@@ -116,7 +136,12 @@ class FlagAdmin(admin.ModelAdmin):
 @admin.register(Vote)
 class VoteAdmin(SimpleHistoryAdmin):
     list_display = ["id", "option", "voter", "choice", "updated"]
-    list_filter = ["choice", "option__kind", "option"]
+    list_filter = [
+        "choice",
+        "option__kind",
+        ("option", admin.RelatedOnlyFieldListFilter),
+        ("voter", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["voter__username", "option__title"]
     list_select_related = ["option", "voter"]
     raw_id_fields = ["option", "voter"]

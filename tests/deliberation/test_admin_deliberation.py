@@ -9,6 +9,8 @@ from tests.factories import (
     CommentFactory,
     EndorsementFactory,
     FlagFactory,
+    StrategyFactory,
+    UserFactory,
     VoteFactory,
 )
 
@@ -41,6 +43,52 @@ def test_comment_changelist_filters_by_stance_and_hidden(staff_client):
     CommentFactory(stance="oppose", body="Contra", hidden=True)
     url = reverse("admin:deliberation_comment_changelist")
     response = staff_client.get(url, {"stance__exact": "oppose", "hidden__exact": "1"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "params"),
+    [
+        (
+            "comment",
+            lambda option, author: CommentFactory(option=option, author=author),
+            lambda option, author: {"option__id__exact": option.pk, "author__id__exact": author.pk},
+        ),
+        (
+            "endorsement",
+            lambda option, author: EndorsementFactory(comment__option=option, user=author),
+            lambda option, author: {
+                "comment__option__id__exact": option.pk,
+                "user__id__exact": author.pk,
+                "comment__stance__exact": "support",
+            },
+        ),
+        (
+            "flag",
+            lambda option, author: FlagFactory(comment__option=option, comment__author=author),
+            lambda option, author: {
+                "comment__option__id__exact": option.pk,
+                "comment__author__id__exact": author.pk,
+                "resolution__exact": "open",
+            },
+        ),
+        (
+            "vote",
+            lambda option, author: VoteFactory(option=option, voter=author),
+            lambda option, author: {"option__id__exact": option.pk, "voter__id__exact": author.pk},
+        ),
+    ],
+)
+def test_changelists_filter_by_option_and_person(staff_client, model, make, params):
+    option, author = StrategyFactory(), UserFactory()
+    make(option, author)
+    make(StrategyFactory(), UserFactory())  # another option, another person
+    make(option, UserFactory())  # the same option, another person
+    url = reverse(f"admin:deliberation_{model}_changelist")
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    response = staff_client.get(url, params(option, author))
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
 

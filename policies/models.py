@@ -7,7 +7,7 @@ one of three kinds: Strategy, Initiative or SanctionType.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -147,6 +147,14 @@ class OptionQuerySet(models.QuerySet):
 
     def of_kind(self, kind):
         return self.filter(kind=kind)
+
+    def in_catalogue_order(self):
+        """Strategies, then initiatives, then sanction types, each by title."""
+        kind_position = Case(
+            *(When(kind=kind, then=Value(n)) for n, kind in enumerate(Option.Kind.values)),
+            default=Value(len(Option.Kind.values)),
+        )
+        return self.order_by(kind_position, "title", "pk")
 
     def with_links(self):
         return self.select_related("brief", "author").prefetch_related("tags", "actors", "sectors")

@@ -76,8 +76,9 @@ def test_kind_endpoints_list_only_their_kind(anon_api, catalogue):
     "query, expected",
     [
         ("kind=initiative", {"enhanced-monitoring"}),
-        ("actor=russia", {"targeted-sanctions"}),
-        ("sector=energy", {"targeted-sanctions"}),
+        # As actor, partner or target; as a sector touched or a sector aimed at.
+        ("actor=russia", {"targeted-sanctions", "enhanced-monitoring"}),
+        ("sector=energy", {"targeted-sanctions", "asset-freezes"}),
         ("tag=allies", {"targeted-sanctions"}),
         ("implication=deterrence", {"targeted-sanctions"}),
         ("search=monitoring", {"enhanced-monitoring"}),

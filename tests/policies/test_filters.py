@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from deliberation.models import VoteChoice, with_tally
 from policies.filters import OptionFilterSet
-from policies.models import Option
+from policies.models import Option, Sector
 from tests.factories import (
     ActorFactory,
+    CommentFactory,
     ImplicationFactory,
     InitiativeFactory,
     SanctionTypeFactory,
@@ -209,3 +210,136 @@ def test_editor_can_list_drafts_through_the_status_filter(catalogue, editor_clie
 
     assert "Draft idea" in page
     assert "Strengthen deterrence" not in page
+
+
+def test_actor_filter_finds_partners_and_sanction_targets_once_each(catalogue):
+    japan = catalogue["deterrence"].actors.get(slug="japan")
+    korea = ActorFactory(name="North Korea", slug="north-korea")
+    pact = initiative(title="Pact with Japan", summary="Allies.")
+    pact.partners.add(japan)
+    pact.actors.add(japan)  # also listed as an actor: still one row
+    embargo = sanction(title="Embargo on Pyongyang")
+    embargo.target_actors.add(korea)
+
+    assert titles({"actor": "japan"}) == [
+        "Pact with Japan",
+        "Regional alliance",
+        "Strengthen deterrence",
+    ]
+    assert titles({"actor": "north-korea"}) == ["Embargo on Pyongyang"]
+
+
+def test_sector_filter_finds_sanctions_aimed_at_the_sector(catalogue):
+    energy = Sector.objects.get(slug="energy")
+    oil = sanction(title="Oil embargo")
+    oil.target_sectors.add(energy)
+
+    assert titles({"sector": "energy"}) == [
+        "Diplomatic engagement",
+        "Oil embargo",
+        "Regional alliance",
+    ]
+
+
+def page_titles(client, query):
+    page = client.get(f"/options/?{query}").content.decode()
+    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_option_list_shows_strategies_initiatives_then_sanctions_by_title(
+    catalogue, anonymous_client
+):
+    assert page_titles(anonymous_client, "") == [
+        "Diplomatic engagement",
+        "Strengthen deterrence",
+        "Regional alliance",
+        "Asset freezes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        (
+            "title",
+            [
+                "Asset freezes",
+                "Diplomatic engagement",
+                "Regional alliance",
+                "Strengthen deterrence",
+            ],
+        ),
+        (
+            "-title",
+            [
+                "Strengthen deterrence",
+                "Regional alliance",
+                "Diplomatic engagement",
+                "Asset freezes",
+            ],
+        ),
+    ],
+)
+def test_option_list_sorts_by_title(catalogue, anonymous_client, sort, expected):
+    assert page_titles(anonymous_client, f"sort={sort}") == expected
+
+
+def test_option_list_sorts_by_age_and_last_change(catalogue, anonymous_client):
+    now = timezone.now()
+    for days, key in enumerate(["alliance", "deterrence", "engagement"], start=1):
+        moment = now - datetime.timedelta(days=days)
+        Option.objects.filter(pk=catalogue[key].pk).update(created=moment, updated=moment)
+    Option.objects.filter(pk=catalogue["engagement"].pk).update(updated=now)
+
+    newest = page_titles(anonymous_client, "sort=-created")
+    assert newest[:3] == ["Asset freezes", "Regional alliance", "Strengthen deterrence"]
+    assert page_titles(anonymous_client, "sort=created")[0] == "Diplomatic engagement"
+    assert page_titles(anonymous_client, "sort=-updated")[0] in {
+        "Diplomatic engagement",
+        "Asset freezes",
+    }
+    assert page_titles(anonymous_client, "sort=-updated")[-1] == "Strengthen deterrence"
+
+
+def test_option_list_sorts_by_net_support_and_by_discussion(catalogue, anonymous_client):
+    for _ in range(2):
+        VoteFactory(option=catalogue["alliance"], voter=UserFactory(role=None))
+    VoteFactory(
+        option=catalogue["deterrence"], voter=UserFactory(role=None), choice=VoteChoice.OPPOSE
+    )
+    for _ in range(3):
+        CommentFactory(option=catalogue["engagement"])
+
+    by_support = page_titles(anonymous_client, "sort=-net")
+    assert by_support[0] == "Regional alliance"
+    assert by_support[-1] == "Strengthen deterrence"
+    assert page_titles(anonymous_client, "sort=-comments")[0] == "Diplomatic engagement"
+
+
+def test_sorting_keeps_the_filters_and_pages(anonymous_client):
+    for n in range(25):
+        strategy(title=f"Strategy {n:02d}")
+
+    first = page_titles(anonymous_client, "kind=strategy&sort=-title")
+    second = page_titles(anonymous_client, "kind=strategy&sort=-title&page=2")
+    assert first[0] == "Strategy 24"
+    assert len(first) == 20 and len(second) == 5
+    assert second[-1] == "Strategy 00"
+    page = anonymous_client.get("/options/?kind=strategy&sort=-title").content.decode()
+    assert 'href="?kind=strategy&amp;sort=-title&amp;page=2"' in page
+
+
+def test_an_unknown_sort_is_a_form_error(catalogue, anonymous_client):
+    response = anonymous_client.get("/options/?sort=price")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Asset freezes" not in page
+
+
+def test_the_sort_field_is_labelled_and_follows_the_search(anonymous_client):
+    page = anonymous_client.get("/options/").content.decode()
+
+    assert re.search(r'<label for="id_sort">Sort by', page)
+    assert page.index('id="id_q"') < page.index('id="id_sort"') < page.index('id="id_kind"')

@@ -11,6 +11,8 @@ class DeliberationConfig(AppConfig):
         from . import (
             annotation_views,
             audit,  # noqa: F401  (records group changes made in the user admin)
+            invitations,
+            freshness,
             views,
         )
 
@@ -19,3 +21,5 @@ class DeliberationConfig(AppConfig):
         extensions.register_option_card_template("deliberation/includes/option_card_tally.html")
         extensions.register_home_page_provider(views.home_page_context)
         annotation_views.register_annotation_extensions()
+        invitations.connect_signals()
+        freshness.connect_signals()

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "deliberation.freshness.ContentVersionMiddleware",
 ]
 
 ROOT_URLCONF = "deliberation.urls"
@@ -136,6 +137,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public reads of the catalogue are cached under a content version that every write moves
+# on (deliberation/freshness.py). Every server must see the same version, so it needs the
+# shared cache.
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", bool(REDIS_URL))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

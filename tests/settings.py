@@ -18,3 +18,4 @@ REST_FRAMEWORK = {
 # Browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+RESPONSE_CACHE = False  # tests write through services and read at once

@@ -153,7 +153,12 @@ class OptionSerializer(serializers.BaseSerializer):
     """Any option, with its kind's own fields alongside the common ones."""
 
     def to_representation(self, option):
-        return KIND_SERIALIZERS[option.kind](option, context=self.context).data
+        # One serializer per kind for the whole list: building one per row costs more
+        # than the row itself.
+        by_kind = self.__dict__.setdefault("_by_kind", {})
+        if option.kind not in by_kind:
+            by_kind[option.kind] = KIND_SERIALIZERS[option.kind](context=self.context)
+        return by_kind[option.kind].to_representation(option)
 
 
 def _slug_list(model, **kwargs):

@@ -1,13 +1,15 @@
 """The API's views. Reads are scoped to what the caller may see; writes hand off to
 the service functions the pages use, so a rule holds in both."""
 
+import hashlib
 import re
 from itertools import islice
 
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Subquery, Value
 from django.db.models.fields import CharField
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,8 +30,8 @@ from rest_framework.routers import APIRootView
 from rest_framework.views import APIView
 
 from deliberation import annotations as annotation_services
+from deliberation import freshness, ratelimit, services
 from deliberation import permissions as rules
-from deliberation import ratelimit, services
 from deliberation.models import (
     Annotation,
     Comment,
@@ -70,6 +72,49 @@ class ApiMixin:
     schema = ApiAutoSchema()
 
 
+class PublicReadCacheMixin:
+    """Anonymous JSON reads of a list or an item are answered from the shared cache while
+    the site's content is unchanged (deliberation/freshness.py): the catalogue is read far
+    more often than it changes, and every write moves the content version on, so a cached
+    answer is never stale. Searches always run, so they show what the index costs."""
+
+    def public_cache_key(self, request) -> str | None:
+        if (
+            not freshness.enabled()
+            or request.method != "GET"
+            or request.user.is_authenticated
+            or "search" in request.query_params
+            or getattr(request.accepted_renderer, "format", None) != "json"
+        ):
+            return None
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        return f"api-read:{freshness.content_version()}:{url}"
+
+    def _cached(self, request, compute):
+        key = self.public_cache_key(request)
+        if key is None:
+            return compute()
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content, content_type="application/json")
+        response = compute()
+        if response.status_code == 200:
+            response.add_post_render_callback(
+                lambda rendered: cache.set(key, rendered.content, freshness.RESPONSE_TTL)
+            )
+        return response
+
+    def list(self, request, *args, **kwargs):
+        return self._cached(
+            request, lambda: super(PublicReadCacheMixin, self).list(request, *args, **kwargs)
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(
+            request, lambda: super(PublicReadCacheMixin, self).retrieve(request, *args, **kwargs)
+        )
+
+
 def _chunks(iterable, size):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -89,15 +134,15 @@ class CSVExportMixin:
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        serializer_class = self.get_serializer_class()
-        context = self.get_serializer_context()
+        # One serializer for every row: building one per row costs more than the row.
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
 
         def rows():
             for chunk in _chunks(
                 queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE), EXPORT_CHUNK_SIZE
             ):
                 for item in self.prepare_rows(chunk):
-                    yield serializer_class(item, context=context).data
+                    yield serializer.to_representation(item)
 
         response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
@@ -188,7 +233,7 @@ OPTION_LIST_PARAMETERS = [
         )
     ),
 )
-class OptionViewSet(ApiMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+class OptionViewSet(ApiMixin, PublicReadCacheMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
     """Every option of every kind, with its tally, discussion counts and your vote."""
 
     lookup_field = "slug"

@@ -28,6 +28,9 @@ from .names import (  # noqa: F401
     EPOCH,
     HOT_SLUG,
     LARGE,
+    RARE_COMMENTS,
+    RARE_OPTION_WORD,
+    RARE_OPTIONS,
     RARE_WORD,
     SIZES,
     SMALL,
@@ -175,6 +178,7 @@ def _users(plan: _Plan, password_hash: str) -> Iterator[dict]:
 
 def _options(plan: _Plan, texts: dict) -> Iterator[tuple[dict, dict]]:
     """(Option row, kind row) pairs; the first option is the hot one."""
+    rare_stride = max(plan.sizes.options // RARE_OPTIONS, 1)
     for i in range(plan.sizes.options):
         kind = KINDS[i % 3]
         titles = TITLES[kind]
@@ -191,7 +195,8 @@ def _options(plan: _Plan, texts: dict) -> Iterator[tuple[dict, dict]]:
             "title": title,
             "slug": slug,
             "kind": kind,
-            "summary": SENTENCES[i % len(SENTENCES)],
+            "summary": SENTENCES[i % len(SENTENCES)]
+            + (f" As in {RARE_OPTION_WORD}." if i % rare_stride == 1 % rare_stride else ""),
             "body": body,
             "body_html": rendered.html,
             "body_text": rendered.text,
@@ -225,7 +230,9 @@ def _options(plan: _Plan, texts: dict) -> Iterator[tuple[dict, dict]]:
 class _Rendered:
     """A pool of distinct comment texts, each rendered once."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, comments: int):
+        # RARE_COMMENTS of the comments, evenly spread, hold the rare word.
+        self.rare_stride = max(comments // RARE_COMMENTS, 1)
         self.pool = []
         for n in range(count):
             source = f"**Point {n}.** " + _paragraphs(n, 3) + f"\n\n- about {COMMON_WORD}"
@@ -235,7 +242,7 @@ class _Rendered:
         self.rare = (source, render_markdown(source).html)
 
     def pick(self, n: int) -> tuple[str, str]:
-        if n % 2000 == 7:
+        if n % self.rare_stride == 7 % self.rare_stride:
             return self.rare
         return self.pool[n % len(self.pool)]
 
@@ -442,7 +449,9 @@ def generate(connection, sizes: Sizes, *, vacuum: bool = True) -> dict[str, int]
             _Table(model).copy(cursor, rows)
         kind_rows.clear()
 
-        written["comments"] = _Table(d.Comment).copy(cursor, _comments(plan, _Rendered(400)))
+        written["comments"] = _Table(d.Comment).copy(
+            cursor, _comments(plan, _Rendered(400, plan.sizes.comments))
+        )
         written["endorsements"] = _Table(d.Endorsement).copy(cursor, _endorsements(plan))
         written["votes"] = _Table(d.Vote).copy(cursor, _votes(plan))
         written["annotations"] = _Table(d.Annotation).copy(cursor, _annotations(plan, texts))

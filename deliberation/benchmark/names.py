@@ -6,7 +6,12 @@ from datetime import UTC, datetime
 
 BENCH_PASSWORD = "bench-analyst-password-2026"
 HOT_SLUG = "targeted-sanctions-hot-thread"
-RARE_WORD = "Kaesong"  # in about one comment in 2,000: a selective search term
+# Selective search terms, in the same number of rows in every set, so that a search's
+# cost can be compared across sizes: it should not grow with the table.
+RARE_WORD = "Kaesong"
+RARE_COMMENTS = 20
+RARE_OPTION_WORD = "Rason"
+RARE_OPTIONS = 10
 COMMON_WORD = "sanctions"
 TOKEN_USERS = 100  # analysts that get an API token (the first ones)
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)

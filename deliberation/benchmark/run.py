@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import psycopg
+import redis
 
 from .names import HOT_SLUG, SIZES, TOKEN_USERS
 from .scenarios import BY_NAME, SCENARIOS, evaluate, parse_wrk, render_table
@@ -29,6 +30,7 @@ from .scenarios import BY_NAME, SCENARIOS, evaluate, parse_wrk, render_table
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 SETTINGS = "deliberation.benchmark.settings"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def log(message: str) -> None:
@@ -44,6 +46,8 @@ def _env(database_url: str | None = None, **extra) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # As deployed: Redis is the cache, the throttles' store and the content version.
+        "REDIS_URL": REDIS_URL,
         **extra,
     }
     if database_url:
@@ -128,6 +132,8 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        # Each data set starts with an empty cache: nothing cached from the other set.
+        redis.Redis.from_url(REDIS_URL).flushdb()
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -239,7 +245,8 @@ def _probe(url: str, *args) -> dict | str:
     completed = subprocess.run(
         [sys.executable, "-m", "deliberation.benchmark", "probe", *args],
         cwd=BASE_DIR,
-        env=_env(url, LOG_LEVEL="WARNING"),
+        # The probe counts what a request costs, so it must not be answered from the cache.
+        env=_env(url, LOG_LEVEL="WARNING", RESPONSE_CACHE="0"),
         capture_output=True,
         text=True,
     )

@@ -6,7 +6,7 @@ Everything here is pure (no server, no database), so the test suite checks it.
 import re
 from dataclasses import dataclass
 
-from .names import COMMON_WORD, HOT_SLUG, RARE_WORD
+from .names import HOT_SLUG, RARE_OPTION_WORD, RARE_WORD
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ SCENARIOS = [
     ),
     Scenario(
         "search-options",
-        f"/api/options/?search={COMMON_WORD}",
+        f"/api/options/?search={RARE_OPTION_WORD}",
         "read",
         "API option search",
         paged=True,

@@ -10,7 +10,7 @@ from .extensions import (
     option_page_providers,
 )
 from .filters import OptionListFilterSet
-from .models import Brief, Initiative, Option, Strategy
+from .models import Brief, Initiative, Option, PastPolicy, Strategy
 
 
 def option_cards(queryset, request):
@@ -142,5 +142,9 @@ class BriefDetailView(CardsMixin, DetailView):
             .filter(brief=self.object)
             .in_catalogue_order(),
             self.request,
+        )
+        context["past_policies"] = self.object.past_policies.by_name()
+        context["lessons"] = self.object.lessons.by_name().prefetch_related(
+            Prefetch("past_policies", queryset=PastPolicy.objects.by_name())
         )
         return context

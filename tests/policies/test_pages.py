@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.views.defaults import permission_denied
 
 from deliberation.views import server_error
-from policies.models import Option
+from policies.models import Lesson, Option, PastPolicy
 from tests.factories import (
     ActorFactory,
     BriefFactory,
@@ -397,6 +397,44 @@ def test_brief_page_shows_its_escaped_text_in_paragraphs_and_its_options(anonymo
     assert "Drawn option" in page
     assert "Drawn draft" not in page
     assert "Other brief&#x27;s option" not in page
+
+
+def test_brief_page_shows_its_past_policies_and_the_lessons_drawn_from_them(
+    anonymous_client, django_assert_max_num_queries
+):
+    brief = BriefFactory(title="Russia and North Korea")
+    containment = PastPolicy.objects.create(
+        name="Containment", slug="containment", brief=brief, impact_on_east_asia="Tensions rose."
+    )
+    engagement = PastPolicy.objects.create(
+        name="Engagement", slug="engagement", brief=brief, impact_on_east_asia="Ties deepened."
+    )
+    PastPolicy.objects.create(name="Elsewhere", slug="elsewhere", brief=BriefFactory())
+    for n in range(3):
+        lesson = Lesson.objects.create(
+            name=f"Lesson {n} <b>", slug=f"lesson-{n}", brief=brief, description="Stay flexible."
+        )
+        lesson.past_policies.add(containment, engagement)
+    with CaptureQueriesContext(connection) as queries:
+        anonymous_client.get(brief.get_absolute_url())
+
+    Lesson.objects.create(name="Lesson 9", slug="lesson-9", brief=brief).past_policies.add(
+        engagement
+    )
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        page = text(anonymous_client.get(brief.get_absolute_url()))
+
+    assert "Lessons from past policies" in page
+    assert re.search(r'<th scope="row">Containment</th><td>Tensions rose.</td>', page)
+    assert "Elsewhere" not in page
+    assert "<dt>Lesson 0 &lt;b&gt;</dt>" in page
+    assert "Drawn from: Containment, Engagement." in page
+
+
+def test_brief_page_without_past_policies_has_no_lessons_section(anonymous_client):
+    brief = BriefFactory()
+
+    assert "Lessons from past policies" not in text(anonymous_client.get(brief.get_absolute_url()))
 
 
 def test_unknown_brief_is_not_found(anonymous_client):

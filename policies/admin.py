@@ -60,6 +60,14 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PastPolicyLessonInline(admin.TabularInline):
+    model = Lesson.past_policies.through
+    autocomplete_fields = ["lesson"]
+    extra = 0
+    verbose_name = "lesson drawn from it"
+    verbose_name_plural = "lessons drawn from it"
+
+
 @admin.register(PastPolicy)
 class PastPolicyAdmin(NamedEntryAdmin):
     list_display = ["name", "brief"]
@@ -67,6 +75,7 @@ class PastPolicyAdmin(NamedEntryAdmin):
     list_filter = ["brief"]
     search_fields = ["name", "description", "impact_on_east_asia"]
     autocomplete_fields = ["brief"]
+    inlines = [PastPolicyLessonInline]
 
 
 @admin.register(Lesson)
@@ -110,6 +119,28 @@ class BriefConfirmForm(forms.Form):
     draft = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class BriefOptionInline(admin.TabularInline):
+    """The options drawn from a brief, each a link to its own page in the admin."""
+
+    model = Option
+    fields = ["title", "kind", "status", "updated"]
+    readonly_fields = fields
+    ordering = ["kind", "title"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "option drawn from this brief"
+    verbose_name_plural = "options drawn from this brief"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # an option is added as a strategy, an initiative or a sanction type
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Brief)
 class BriefAdmin(SimpleHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "option_count", "updated"]
@@ -119,6 +150,7 @@ class BriefAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created", "updated"]
     date_hierarchy = "published_on"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [BriefOptionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(option_count=Count("options"))
@@ -213,18 +245,27 @@ class StrategyInitiativeInline(admin.TabularInline):
     verbose_name_plural = "initiatives carrying it out"
 
 
-@admin.action(description="Publish the selected options")
+def _set_status(modeladmin, request, queryset, service, done: str):
+    changed = 0
+    for option in queryset:
+        before = option.status
+        if service(option=option, by=request.user).status != before:
+            changed += 1
+    unchanged = len(queryset) - changed
+    message = f"{changed} option{'s' if changed != 1 else ''} {done}."
+    if unchanged:
+        message += f" {unchanged} already {done}."
+    modeladmin.message_user(request, message, messages.SUCCESS)
+
+
+@admin.action(description="Publish the selected options", permissions=["change"])
 def publish(modeladmin, request, queryset):
-    for option in queryset:
-        services.option_publish(option=option)
-    modeladmin.message_user(request, f"{len(queryset)} published.", messages.SUCCESS)
+    _set_status(modeladmin, request, queryset, services.option_publish, "published")
 
 
-@admin.action(description="Archive the selected options")
+@admin.action(description="Archive the selected options", permissions=["change"])
 def archive(modeladmin, request, queryset):
-    for option in queryset:
-        services.option_archive(option=option)
-    modeladmin.message_user(request, f"{len(queryset)} archived.", messages.SUCCESS)
+    _set_status(modeladmin, request, queryset, services.option_archive, "archived")
 
 
 class OptionAdminBase(SimpleHistoryAdmin):

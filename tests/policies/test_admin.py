@@ -11,7 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policies import extensions
-from policies.models import Brief, Initiative, InitiativeStrategy, Option, SanctionType, Strategy
+from policies.models import (
+    Brief,
+    Initiative,
+    InitiativeStrategy,
+    Lesson,
+    Option,
+    PastPolicy,
+    SanctionType,
+    Strategy,
+)
 from tests.factories import (
     AnnotationFactory,
     BriefFactory,
@@ -195,6 +204,83 @@ def test_publish_and_archive_actions_change_the_status(staff_client):
         _url(Option, "changelist"), {"action": "archive", "_selected_action": [drafts[0].pk]}
     )
     assert Option.objects.get(slug="d-0").status == "archived"
+
+
+def test_publishing_in_the_admin_records_who_and_says_what_changed(staff_client, staff):
+    drafts = [StrategyFactory(slug=f"p-{n}", status="draft") for n in range(2)]
+    StrategyFactory(slug="p-live", status="published")
+    selected = [d.pk for d in drafts] + [Option.objects.get(slug="p-live").pk]
+
+    response = staff_client.post(
+        _url(Strategy, "changelist"),
+        {"action": "publish", "_selected_action": selected},
+        follow=True,
+    )
+
+    assert "2 options published. 1 already published." in response.content.decode()
+    latest = Strategy.history.filter(slug="p-0").latest("history_date")
+    assert latest.status == "published"
+    assert latest.history_user == staff
+
+
+def test_the_brief_page_in_the_admin_lists_its_options_with_links(staff_client):
+    brief = BriefFactory(title="Arctic")
+    option = StrategyFactory(slug="arctic-patrols", title="Arctic patrols", brief=brief)
+
+    page = staff_client.get(_url(Brief, "change", brief.pk)).content.decode()
+
+    assert "Options drawn from this brief" in page
+    assert "Arctic patrols" in page
+    assert _url(Option, "change", option.pk) in page
+
+
+def test_saving_a_brief_in_the_admin_keeps_its_options(staff_client):
+    brief = BriefFactory(title="Arctic", slug="arctic")
+    StrategyFactory(slug="arctic-patrols", brief=brief)
+
+    response = staff_client.post(
+        _url(Brief, "change", brief.pk),
+        {
+            "title": "Arctic shipping",
+            "slug": "arctic",
+            "publisher": "",
+            "published_on": "",
+            "url": "example.org/arctic",
+            "text": "",
+            "options-TOTAL_FORMS": "1",
+            "options-INITIAL_FORMS": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    brief.refresh_from_db()
+    assert brief.title == "Arctic shipping"
+    assert brief.url == "https://example.org/arctic"
+    assert Option.objects.get(slug="arctic-patrols").brief == brief
+
+
+def test_lessons_are_linked_from_the_past_policy_page(staff_client):
+    policy = PastPolicy.objects.create(name="Containment", slug="containment")
+    lesson = Lesson.objects.create(name="Adaptability", slug="adaptability")
+
+    response = staff_client.post(
+        _url(PastPolicy, "change", policy.pk),
+        {
+            "name": "Containment",
+            "slug": "containment",
+            "description": "",
+            "impact_on_east_asia": "Tensions.",
+            "brief": "",
+            "Lesson_past_policies-TOTAL_FORMS": "1",
+            "Lesson_past_policies-INITIAL_FORMS": "0",
+            "Lesson_past_policies-0-lesson": str(lesson.pk),
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(policy.lessons.all()) == [lesson]
+    page = staff_client.get(_url(PastPolicy, "change", policy.pk)).content.decode()
+    assert "Lessons drawn from it" in page
 
 
 def test_the_brief_changelist_offers_an_import_button(staff_client):

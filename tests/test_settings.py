@@ -96,3 +96,24 @@ def test_redis_url_puts_cache_and_sessions_in_redis():
 def test_without_redis_the_cache_is_local_memory():
     values = settings_as_json({**PRODUCTION_ENV, "REDIS_URL": ""}, "s.CACHES['default']['BACKEND']")
     assert values == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_sqlite_connections_really_run_in_wal_mode(tmp_path):
+    database = tmp_path / "wal.sqlite3"
+    mode = settings_as_json(
+        {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"},
+        "__import__('django.db').db.connection.cursor().execute('PRAGMA journal_mode')"
+        ".fetchone()[0]",
+    )
+    assert mode == "wal"
+
+
+def test_with_debug_on_and_no_secret_key_a_development_key_is_used():
+    key = settings_as_json({"DEBUG": "1"}, "s.SECRET_KEY", drop=["SECRET_KEY"])
+    assert key.startswith("django-insecure-")
+
+
+def test_without_a_database_url_the_site_uses_a_sqlite_file_in_the_project():
+    database = settings_as_json({"DEBUG": "1"}, "s.DATABASES['default']", drop=["DATABASE_URL"])
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(ROOT / "db.sqlite3")

@@ -321,7 +321,9 @@ def vote(request, slug):
 def comment_create(request, slug):
     option = _visible_option(request, slug)
     parent_id = request.POST.get("parent") or None
-    form = CommentForm(request.POST, prefix_id=f"reply-{parent_id}" if parent_id else "new")
+    # The form's field ids are built from the parent: only a plain number may go into them.
+    numbered = parent_id is not None and parent_id.isascii() and parent_id.isdigit()
+    form = CommentForm(request.POST, prefix_id=f"reply-{parent_id}" if numbered else "new")
     if not permissions.can_comment(request.user, option):
         return _refuse(request, option, "Only analysts can take part in this discussion.")
     limited = _rate_limited(request, option)

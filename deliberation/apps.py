@@ -11,8 +11,8 @@ class DeliberationConfig(AppConfig):
         from . import (
             annotation_views,
             audit,  # noqa: F401  (records group changes made in the user admin)
-            invitations,
             freshness,
+            invitations,
             views,
         )
 

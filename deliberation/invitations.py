@@ -130,15 +130,39 @@ def invitation_accept(*, invitation: Invitation, user) -> Invitation:
 
 @transaction.atomic
 def account_signed_up(*, request, user):
-    """Every new account is an Analyst; one signed up through an invitation gets its role
-    and uses the invitation up."""
-    role_groups_apply(user=user, role=Role.ANALYST)
+    """Analyst is the role of every verified account. An account signed up through an
+    invitation (whose link was mailed to the address) gets its role now and uses the
+    invitation up; any other account gets Analyst when it confirms its address."""
     invitation = invitation_from_session(request)
+    accepted = False
     if invitation is not None:
         try:
             invitation_accept(invitation=invitation, user=user)
+            accepted = True
         except InvitationUnusable:
             pass
+    if not accepted and request is not None and user.email:
+        if get_adapter(request).is_email_verified(request, user.email):
+            role_groups_apply(user=user, role=Role.ANALYST)
     if request is not None and hasattr(request, "session"):
         request.session.pop(SESSION_KEY, None)
     return user
+
+
+def account_email_confirmed(sender=None, *, email_address, **kwargs):
+    """allauth's email_confirmed signal: the first confirmed address makes an account
+    without a role an Analyst. Later addresses change nothing, so a role taken away by
+    staff is not given back by confirming another address."""
+    from allauth.account.models import EmailAddress
+
+    user = email_address.user
+    earlier = EmailAddress.objects.filter(user=user, verified=True).exclude(pk=email_address.pk)
+    if earlier.exists() or user.groups.filter(name__in=Role.values).exists():
+        return
+    role_groups_apply(user=user, role=Role.ANALYST)
+
+
+def connect_signals():
+    from allauth.account.signals import email_confirmed
+
+    email_confirmed.connect(account_email_confirmed, dispatch_uid="deliberation_email_confirmed")

@@ -3,13 +3,14 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, StrategyFactory, UserFactory
 
 User = get_user_model()
 NEW_PASSWORD = "quiet-harbour-lantern-42"
@@ -48,8 +49,8 @@ def test_visitor_signs_up_verifies_email_and_logs_in():
     response = sign_up(client)
     assert response.status_code == 302
     user = User.objects.get(username="newcomer")
-    assert user.groups.filter(name="Analyst").exists()
     assert not EmailAddress.objects.get(user=user).verified
+    assert not user.groups.exists()  # Analyst is the role of verified accounts
 
     # Mandatory verification: no login before the link is followed.
     assert "_auth_user_id" not in client.session
@@ -62,6 +63,7 @@ def test_visitor_signs_up_verifies_email_and_logs_in():
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 302
     assert EmailAddress.objects.get(user=user).verified
+    assert list(user.groups.values_list("name", flat=True)) == ["Analyst"]
 
     browser = Client()
     response = log_in(browser, "newcomer@example.org", NEW_PASSWORD)
@@ -188,3 +190,40 @@ def test_settings_use_redis_as_the_cache_when_redis_url_is_set():
         check=True,
     ).stdout.split()
     assert out == ["django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/0"]
+
+
+@pytest.mark.django_db
+def test_unverified_account_cannot_take_part_through_the_api():
+    sign_up(Client())
+    token = Client().post("/api/auth/token/", {"username": "newcomer", "password": NEW_PASSWORD})
+    assert token.status_code == 200, token.content
+    option = StrategyFactory()
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    response = api.post(
+        "/api/votes/", {"option": option.slug, "choice": "support"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert not option.votes.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_a_second_address_does_not_give_back_a_removed_role():
+    client = Client()
+    sign_up(client)
+    client.post(confirmation_link(mail.outbox[0]))
+    user = User.objects.get(username="newcomer")
+    user.groups.clear()  # staff took the role away
+    second = EmailAddress.objects.create(user=user, email="second@example.org", verified=True)
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=second)
+    assert not user.groups.exists()
+
+
+@pytest.mark.django_db
+def test_staff_marking_an_address_verified_makes_the_account_an_analyst(staff_client):
+    sign_up(Client())
+    address = EmailAddress.objects.get(email="newcomer@example.org")
+    staff_client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "_selected_action": [address.pk]},
+    )
+    assert User.objects.get(username="newcomer").groups.filter(name="Analyst").exists()

@@ -99,10 +99,39 @@ def test_anonymous_visitor_cannot_moderate(anonymous_client):
     assert response.status_code == 302
 
 
-def test_moderator_cannot_edit_options(moderator):
+def test_moderator_cannot_edit_options(moderator, moderator_client):
     assert not permissions.can_edit_options(moderator)
-    option = StrategyFactory(status=Option.Status.DRAFT)
-    assert not Option.objects.visible_to(moderator).filter(pk=option.pk).exists()
+    draft = StrategyFactory(status=Option.Status.DRAFT)
+    assert not Option.objects.visible_to(moderator).filter(pk=draft.pk).exists()
+
+    option = StrategyFactory(title="Deterrence")
+    # Forged requests: the API and the admin both refuse.
+    response = moderator_client.patch(
+        f"/api/strategies/{option.slug}/",
+        {"title": "Rewritten by a moderator"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    response = moderator_client.post(
+        reverse("admin:policies_strategy_change", args=[option.pk]),
+        {"title": "Rewritten by a moderator"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    option.refresh_from_db()
+    assert option.title == "Deterrence"
+
+
+def test_editor_edits_an_option_outside_the_admin(editor_client):
+    option = StrategyFactory(title="Deterrence")
+    response = editor_client.patch(
+        f"/api/strategies/{option.slug}/",
+        {"title": "Extended deterrence"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    option.refresh_from_db()
+    assert option.title == "Extended deterrence"
 
 
 def test_editor_can_edit_options_but_not_moderate(editor):

@@ -49,7 +49,7 @@ class CardsMixin:
         return context
 
 
-HOME_CARDS_PER_KIND = 24
+HOME_CARDS_PER_KIND = 12
 KIND_PLURALS = {
     Option.Kind.STRATEGY: "strategies",
     Option.Kind.INITIATIVE: "initiatives",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from policies.models import Option
 
 from . import annotations as services
+from . import ratelimit
 from .annotation_forms import (
     AnnotationEditForm,
     AnnotationFlagForm,
@@ -90,6 +91,30 @@ def _visible_annotation(request, pk):
     return annotation
 
 
+def _slowed_down(request, option, *, annotation=None, form=None):
+    """Count one write by the user; past the write limit, the answer that says so (429 for
+    a plain form post; the form or item with the message for htmx, which swaps 422)."""
+    if ratelimit.write_allowed(request.user):
+        return None
+    message = ratelimit.RATE_LIMITED_MESSAGE
+    if request.htmx and form is not None:
+        form.add_error(None, message)
+        response = render(
+            request, FORM_TEMPLATE, {"annotation_form": form, "option": option}, status=422
+        )
+        response["HX-Retarget"] = "#annotation-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    if request.htmx and annotation is not None:
+        return _item_response(request, annotation, status=422, error=message)
+    return render(
+        request,
+        "deliberation/comment_action.html",
+        {"title": "Slow down", "message": message, "option": option},
+        status=429,
+    )
+
+
 def _back(annotation):
     return redirect(annotation.option.get_absolute_url() + f"#annotation-{annotation.pk}")
 
@@ -146,6 +171,9 @@ def annotation_create(request, slug):
     option = _option_for(request, slug)
     form = AnnotationForm(request.POST)
     if form.is_valid():
+        limited = _slowed_down(request, option, form=form)
+        if limited:
+            return limited
         try:
             annotation = services.annotation_create(
                 author=request.user, option=option, **form.cleaned_data
@@ -187,6 +215,9 @@ def annotation_edit(request, pk):
     if request.method == "POST":
         form = AnnotationEditForm(request.POST)
         if form.is_valid():
+            limited = _slowed_down(request, annotation.option, annotation=annotation)
+            if limited:
+                return limited
             try:
                 services.annotation_edit(
                     user=request.user, annotation=annotation, **form.cleaned_data
@@ -247,6 +278,9 @@ def annotation_reply_create(request, pk):
     form = AnnotationReplyForm(request.POST)
     if not form.is_valid():
         return _item_or_back(request, annotation, "Write a reply (at most 5000 characters).")
+    limited = _slowed_down(request, annotation.option, annotation=annotation)
+    if limited:
+        return limited
     try:
         services.annotation_reply_create(
             author=request.user, annotation=annotation, body=form.cleaned_data["body"]
@@ -336,6 +370,9 @@ def annotation_flag(request, pk):
     form = AnnotationFlagForm(request.POST)
     if not form.is_valid():
         return _item_or_back(request, annotation, "Choose a reason from the list.")
+    limited = _slowed_down(request, annotation.option, annotation=annotation)
+    if limited:
+        return limited
     try:
         flag_create(user=request.user, annotation=annotation, **form.cleaned_data)
     except ValidationError as error:

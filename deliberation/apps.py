@@ -13,9 +13,11 @@ class DeliberationConfig(AppConfig):
             audit,  # noqa: F401  (records group changes made in the user admin)
             freshness,
             invitations,
+            option_views,
             views,
         )
 
+        extensions.register_option_page_provider(option_views.option_page_context)
         extensions.register_option_page_provider(views.option_page_context)
         extensions.register_option_list_decorator(views.decorate_option_list)
         extensions.register_option_card_template("deliberation/includes/option_card_tally.html")

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, option_views, views
 
 app_name = "deliberation"
 
 urlpatterns = [
+    path("new-option/", option_views.option_kind_choice, name="option-kind-choice"),
+    path("new-option/<str:kind>/", option_views.option_create, name="option-create"),
+    path("options/<slug:slug>/edit/", option_views.option_edit, name="option-edit"),
     path("options/<slug:slug>/vote/", views.vote, name="vote"),
     path("options/<slug:slug>/comments/", views.comment_create, name="comment-create"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),

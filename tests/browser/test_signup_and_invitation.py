@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from deliberation.roles import ROLE_PERMISSIONS
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import _assert_accessible
 from tests.factories import PASSWORD, UserFactory
 
 User = get_user_model()
@@ -89,4 +90,27 @@ def test_invited_editor_signs_up_and_reaches_the_invitations_page(roles, new_pag
     invitee.get_by_role("link", name="Invitations").click()
     expect(invitee.get_by_role("heading", name="Invitations", level=1)).to_be_visible()
     expect(invitee.get_by_text("Accepted by nina")).to_be_visible()
-    assert invitee.console_errors == []
+
+    # The new editor writes an option on the site, then corrects it.
+    invitee.get_by_role("link", name="New option").click()
+    invitee.get_by_role("link", name="Strategy").click()
+    _assert_accessible(invitee, "new strategy form")
+    invitee.get_by_label(re.compile(r"^Title")).fill("Extended deterrence")
+    invitee.get_by_label(re.compile(r"^Body")).fill("Joint exercises with **allies**.")
+    invitee.get_by_label(re.compile(r"^Status")).select_option("published")
+    invitee.get_by_role("button", name="Save the option").click()
+    expect(invitee.get_by_role("heading", name="Extended deterrence", level=1)).to_be_visible()
+    expect(invitee.get_by_text("is saved as published")).to_be_visible()
+    invitee.get_by_role("link", name="Edit this option").click()
+    invitee.get_by_label(re.compile(r"^Slug")).fill("not a slug")
+    invitee.get_by_role("button", name="Save changes").click()
+    expect(invitee.get_by_text(re.compile("Enter a valid .slug.")).first).to_be_visible()
+    _assert_accessible(invitee, "option form with an error")
+    invitee.get_by_label(re.compile(r"^Slug")).fill("extended-deterrence")
+    invitee.get_by_label(re.compile(r"^Title")).fill("Extended nuclear deterrence")
+    invitee.get_by_role("button", name="Save changes").click()
+    expect(
+        invitee.get_by_role("heading", name="Extended nuclear deterrence", level=1)
+    ).to_be_visible()
+    # The rejected form answered 400, as it should; nothing else went wrong.
+    assert [e for e in invitee.console_errors if "status of 400" not in e] == []

@@ -25,7 +25,8 @@ class UserFactory(DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
-        """role="Analyst" (default), "Moderator", "Editor" or None; e-mail verified."""
+        """role="Analyst" (default, also for None), "Moderator", "Editor", or "" for no role;
+        e-mail verified."""
         if not create:
             return
         self.save()

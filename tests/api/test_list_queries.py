@@ -51,3 +51,50 @@ def test_list_queries_do_not_grow_with_page_size(
         response = staff_client.get(f"{path}?page_size={page_size}")
     assert response.status_code == 200
     assert len(results(response)) == min(30, page_size)
+
+
+@pytest.fixture
+def options_of_every_kind(analyst):
+    """Thirty options of each kind, each with every link, a vote, a comment and a note."""
+    from tests.factories import (
+        AnnotationFactory,
+        InitiativeFactory,
+        SanctionTypeFactory,
+        TagFactory,
+        VoteFactory,
+    )
+
+    tag, actor, sector = TagFactory(), ActorFactory(), SectorFactory()
+    implication = ImplicationFactory()
+    for i in range(30):
+        strategy = StrategyFactory(slug=f"strategy-{i}")
+        strategy.implications.add(implication)
+        initiative = InitiativeFactory(slug=f"initiative-{i}")
+        initiative.partners.add(actor)
+        initiative.strategies.add(strategy)
+        sanction = SanctionTypeFactory(slug=f"sanction-{i}")
+        sanction.target_sectors.add(sector)
+        sanction.target_actors.add(actor)
+        for option in (strategy, initiative, sanction):
+            option.tags.add(tag)
+            option.actors.add(actor)
+            option.sectors.add(sector)
+            VoteFactory(option=option, voter=analyst)
+            CommentFactory(option=option)
+            AnnotationFactory(option=option, start=0, end=5)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/strategies/", "/api/initiatives/", "/api/sanction-types/", "/api/me/"]
+)
+@pytest.mark.parametrize("page_size", [10, 100])
+def test_kind_lists_and_me_do_not_grow_with_page_size(
+    analyst_client, options_of_every_kind, path, page_size, django_assert_max_num_queries
+):
+    analyst_client.get(path)  # loads the session and permissions once
+    with django_assert_max_num_queries(12):
+        response = analyst_client.get(f"{path}?page_size={page_size}")
+    assert response.status_code == 200
+    if path != "/api/me/":
+        assert len(results(response)) == min(30, page_size)
+        assert all(item["my_vote"] for item in results(response))

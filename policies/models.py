@@ -22,8 +22,8 @@ class NamedQuerySet(models.QuerySet):
 class NamedEntry(models.Model):
     """A named, slugged entry of a supporting vocabulary."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, db_index=False)
     description = models.TextField(blank=True)
 
     objects = NamedQuerySet.as_manager()
@@ -31,6 +31,11 @@ class NamedEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="%(class)s_name_unique"),
+            models.UniqueConstraint(fields=["slug"], name="%(class)s_slug_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="%(class)s_slug_not_empty"),
+        ]
 
     def __str__(self):
         return self.name
@@ -53,6 +58,7 @@ class Actor(NamedEntry):
 
     class Meta(NamedEntry.Meta):
         constraints = [
+            *NamedEntry.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=["state", "organisation"]), name="actor_kind_valid"
             ),
@@ -77,11 +83,16 @@ class StrategicImplication(NamedEntry):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80, db_index=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="tag_name_unique"),
+            models.UniqueConstraint(fields=["slug"], name="tag_slug_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="tag_slug_not_empty"),
+        ]
 
     def __str__(self):
         return self.name
@@ -89,7 +100,7 @@ class Tag(models.Model):
 
 class Brief(models.Model):
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, db_index=False)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     url = models.URLField(blank=True)
@@ -102,6 +113,7 @@ class Brief(models.Model):
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
+            models.UniqueConstraint(fields=["slug"], name="brief_slug_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="brief_slug_not_empty"),
         ]
 
@@ -172,7 +184,7 @@ class Option(models.Model):
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(max_length=220, db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, editable=False)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     body = models.TextField(blank=True, help_text="Markdown.")
@@ -204,6 +216,7 @@ class Option(models.Model):
     class Meta:
         ordering = ["kind", "title"]
         constraints = [
+            models.UniqueConstraint(fields=["slug"], name="option_slug_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=["strategy", "initiative", "sanction_type"]),
                 name="option_kind_valid",

@@ -1,9 +1,22 @@
 from html.parser import HTMLParser
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
-from policies.models import Initiative, InitiativeStrategy, Option, Strategy
+from policies.models import (
+    Actor,
+    Brief,
+    Initiative,
+    InitiativeStrategy,
+    Lesson,
+    Option,
+    PastPolicy,
+    Sector,
+    StrategicImplication,
+    Strategy,
+    Tag,
+)
 from tests.factories import (
     ActorFactory,
     BriefFactory,
@@ -33,6 +46,51 @@ def test_each_kind_records_its_kind_on_the_common_option_row():
 def test_two_options_cannot_share_a_slug_even_of_different_kinds():
     StrategyFactory(slug="same")
     _refused(lambda: InitiativeFactory(slug="same"))
+
+
+@pytest.mark.parametrize(
+    ("model", "constraint", "columns"),
+    [
+        (Option, "option_slug_unique", ["slug"]),
+        (Brief, "brief_slug_unique", ["slug"]),
+        (Tag, "tag_slug_unique", ["slug"]),
+        (Tag, "tag_name_unique", ["name"]),
+        *[
+            (model, f"{model._meta.model_name}_{column}_unique", [column])
+            for model in (Actor, Sector, StrategicImplication, PastPolicy, Lesson)
+            for column in ("name", "slug")
+        ],
+    ],
+)
+def test_unique_names_and_slugs_are_named_constraints_in_the_database(model, constraint, columns):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    assert constraint in found
+    assert found[constraint]["unique"] and found[constraint]["columns"] == columns
+
+
+def test_the_database_refuses_a_second_actor_sector_or_tag_of_the_same_slug():
+    Actor.objects.create(name="Japan", slug="japan")
+    _refused(lambda: Actor.objects.create(name="Nippon", slug="japan"))
+    _refused(lambda: Actor.objects.create(name="Japan", slug="japan-2"))
+    Sector.objects.create(name="Energy", slug="energy")
+    _refused(lambda: Sector.objects.create(name="Power", slug="energy"))
+    Tag.objects.create(name="urgent", slug="urgent")
+    _refused(lambda: Tag.objects.create(name="Urgent!", slug="urgent"))
+    _refused(lambda: Tag.objects.create(name="blank", slug=""), constraint="tag_slug_not_empty")
+    _refused(
+        lambda: Sector.objects.create(name="Blank", slug=""), constraint="sector_slug_not_empty"
+    )
+
+
+def test_a_taken_slug_is_a_form_error_on_the_slug_field():
+    StrategyFactory(slug="taken")
+    strategy = StrategyFactory.build(slug="taken", title="Another")
+
+    with pytest.raises(ValidationError) as error:
+        strategy.full_clean()
+    assert "slug" in error.value.message_dict
+    assert "already exists" in error.value.message_dict["slug"][0]
 
 
 def test_the_database_refuses_an_empty_slug():

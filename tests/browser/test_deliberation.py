@@ -257,3 +257,44 @@ def test_every_action_works_with_javascript_off(browser, live_server, cast):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_moderator_reviews_comments_hidden_by_flags_from_the_queue(new_page, cast, settings):
+    from deliberation import services
+    from tests.factories import CommentFactory
+
+    settings.FLAGS_TO_HIDE = 2
+    option = cast["option"]
+    fair = CommentFactory(option=option, stance="oppose", body="Unpopular but fair point.")
+    abusive = CommentFactory(option=option, stance="support", body="Abusive rant.")
+    for comment in (fair, abusive):
+        for flagger in (UserFactory(role="Analyst"), UserFactory(role="Analyst")):
+            services.flag_create(user=flagger, comment=comment, reason="abuse")
+
+    ana = new_page()
+    log_in(ana, "ana", PASSWORD)
+    ana.goto(option.get_absolute_url())
+    expect(ana.get_by_text("Unpopular but fair point.")).to_have_count(0)
+    expect(ana.get_by_text("hidden pending review", exact=False)).to_have_count(2)
+
+    mona = new_page()
+    log_in(mona, "mona", PASSWORD)
+    mona.goto("/moderation/")
+    _mark_page(mona)
+    fair_flags = mona.locator("li.flag").filter(has_text="Unpopular but fair point.").first
+    fair_flags.get_by_label("Reason (recorded)").fill("Disagreement is not abuse")
+    fair_flags.get_by_role("button", name="Restore").click()
+    expect(mona.get_by_text("The comment is restored.")).to_be_visible()
+    expect(mona.locator("li.flag").filter(has_text="Unpopular but fair point.")).to_have_count(0)
+
+    abusive_flags = mona.locator("li.flag").filter(has_text="Abusive rant.").first
+    abusive_flags.get_by_label("Reason (recorded)").fill("Personal attack")
+    abusive_flags.get_by_role("button", name="Keep hidden").click()
+    expect(mona.get_by_text("The comment is hidden.")).to_be_visible()
+    expect(mona.get_by_text("No open flags. All clear.")).to_be_visible()
+    assert _still_same_page(mona)
+
+    ana.reload()
+    expect(ana.get_by_text("Unpopular but fair point.")).to_be_visible()
+    expect(ana.get_by_text("Abusive rant.")).to_have_count(0)
+    expect(ana.get_by_text("This comment is hidden by the moderators.")).to_be_visible()

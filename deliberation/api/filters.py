@@ -1,6 +1,7 @@
 """FilterSets of the API. Options reuse the catalogue's OptionFilterSet, adding what
 only API clients ask for."""
 
+import datetime
 import json
 
 import django_filters
@@ -8,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
+from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -38,6 +40,26 @@ class _BooleanField(forms.Field):
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = _BooleanField
+
+
+class _DateTimeField(IsoDateTimeField):
+    """An ISO 8601 time the database can store: 0001-01-01T00:00+14:00 is a valid
+    string but falls before year 1 in UTC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    "Enter a date and time between the years 1 and 9999.", code="invalid"
+                ) from None
+        return value
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _DateTimeField
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -86,8 +108,8 @@ class CommentFilterSet(django_filters.FilterSet):
     top_level = BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="Only comments that start a thread."
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="lte")
+    created_after = DateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created", lookup_expr="lte")
     search = django_filters.CharFilter(method="filter_search", help_text="Words in the comment.")
 
     class Meta:

@@ -283,6 +283,37 @@ CASES = {
         {"staff"},
         frozenset({302}),  # the admin sends everyone else to its own login page
     ),
+    "write a new option": Case(
+        lambda c, w: c.post(
+            _url("option-create", "strategy"),
+            {
+                "title": "New plan",
+                "summary": "S.",
+                "status": "published",
+                "body": "B.",
+                "expected_impact": "",
+                "time_horizon": "medium",
+            },
+        ),
+        lambda w: Option.objects.filter(title="New plan").exists(),
+        {"editor", "staff"},
+    ),
+    "edit an option": Case(
+        lambda c, w: c.post(
+            _url("option-edit", w["option"].slug),
+            {
+                "title": "Hijacked",
+                "slug": w["option"].slug,
+                "summary": "S.",
+                "status": "published",
+                "body": "B.",
+                "expected_impact": "",
+                "time_horizon": "medium",
+            },
+        ),
+        lambda w: _fresh(w["option"]).title == "Hijacked",
+        {"editor", "staff"},
+    ),
     "change a sector in the admin": Case(
         lambda c, w: c.post(
             reverse("admin:policies_sector_change", args=[w["sector"].pk]),

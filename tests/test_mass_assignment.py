@@ -236,6 +236,52 @@ def test_profile_form_changes_only_the_senders_public_fields(
     assert not Profile.objects.filter(user=victim, display_name="Ana").exists()
 
 
+def test_option_form_ignores_author_kind_tally_and_counts(editor, editor_client, elsewhere, victim):
+    response = editor_client.post(
+        reverse("deliberation:option-create", args=["strategy"]),
+        _forged(
+            victim,
+            elsewhere,
+            title="New plan",
+            summary="S.",
+            status="draft",
+            body="B.",
+            expected_impact="",
+            time_horizon="medium",
+            kind="initiative",
+            comment_count="5",
+        ),
+    )
+    assert response.status_code == 302
+    option = Option.objects.get(title="New plan")
+    assert option.kind == Option.Kind.STRATEGY and option.status == Option.Status.DRAFT
+    assert option.author == editor and option.created.year > 2000
+    assert not Vote.objects.filter(option=option).exists()
+    assert not Comment.objects.filter(option=option).exists()
+
+
+def test_option_edit_form_keeps_the_author_and_kind(editor, editor_client, option, victim):
+    response = editor_client.post(
+        reverse("deliberation:option-edit", args=[option.slug]),
+        _forged(
+            victim,
+            option,
+            title="Renamed",
+            slug=option.slug,
+            summary="S.",
+            status="published",
+            body="B.",
+            expected_impact="",
+            time_horizon="medium",
+            kind="sanction_type",
+        ),
+    )
+    assert response.status_code == 302
+    changed = Option.objects.get(pk=option.pk)
+    assert changed.title == "Renamed" and changed.kind == Option.Kind.STRATEGY
+    assert changed.author_id == option.author_id and changed.created == option.created
+
+
 def test_invitation_form_refuses_a_role_outside_the_list(editor_client):
     for role in ("staff", "superuser", "Admin"):
         response = editor_client.post(

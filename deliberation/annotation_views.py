@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from policies.models import Option
 
 from . import annotations as services
-from . import ratelimit
+from . import freshness, ratelimit
 from .annotation_forms import (
     AnnotationEditForm,
     AnnotationFlagForm,
@@ -58,7 +58,18 @@ def _matches(annotation, user, list_filter, tag):
 
 
 def annotation_panel_context(request, option) -> dict:
-    """Option page provider: the annotation panel and what it lists (constant queries)."""
+    """Option page provider: the annotation panel (for anonymous readers, from the shared
+    cache while nothing changes)."""
+
+    def render():
+        context = {**_panel_context(request, option), "option": option}
+        return render_to_string(PANEL_TEMPLATE, context, request)
+
+    return {"option_panels": [freshness.panel_for_anonymous(request, f"notes-{option.pk}", render)]}
+
+
+def _panel_context(request, option) -> dict:
+    """The annotation panel and what it lists (constant queries)."""
     user = request.user
     fields = option.specific.annotatable_fields()
     annotations = _label_fields(list(services.annotations_visible_to(user, option)), fields)
@@ -67,7 +78,6 @@ def annotation_panel_context(request, option) -> dict:
     tag = request.GET.get("annotation_tag", "").strip().lower()
     listed = [a for a in annotations if _matches(a, user, list_filter, tag)]
     return {
-        "option_panels": [PANEL_TEMPLATE],
         "annotation_list": [a for a in listed if not a.orphaned],
         "annotation_orphans": [a for a in listed if a.orphaned],
         "annotation_total": len(annotations),

@@ -12,6 +12,7 @@ second server could not see the other's writes, so the response cache is only on
 settings.RESPONSE_CACHE says so (by default: when REDIS_URL is set).
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -70,3 +71,27 @@ def connect_signals() -> None:
     """Writes made outside a request (management commands, the shell) count too."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_changed_on_commit, dispatch_uid=f"freshness-{id(signal)}")
+
+
+class RenderedPanel:
+    """HTML rendered ahead, placed by `{% include %}` like a template (it renders itself)."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def render(self, context=None) -> str:
+        return self.html
+
+
+def panel_for_anonymous(request, name: str, render) -> RenderedPanel:
+    """A page panel rendered by `render()`. What an anonymous reader sees is the same for
+    every anonymous reader, so it comes from the shared cache while nothing changes."""
+    if not enabled() or request.method != "GET" or request.user.is_authenticated:
+        return RenderedPanel(render())
+    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"panel:{content_version()}:{name}:{url}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, RESPONSE_TTL)
+    return RenderedPanel(html)

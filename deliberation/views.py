@@ -13,12 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies.models import Option
 
-from . import permissions, ratelimit, services
+from . import freshness, permissions, ratelimit, services
 from .forms import CommentForm, FlagForm, ModerationForm, VoteForm
 from .models import Comment, Endorsement, Flag, Stance, Vote, with_discussion_counts, with_tally
 
@@ -156,10 +157,15 @@ def discussion_context(request, option, *, comment_form=None, flash=None, flash_
 
 
 def option_page_context(request, option) -> dict:
-    """Option page provider: the discussion panel."""
+    """Option page provider: the discussion panel. Rendering a long thread is most of
+    what the page costs, so anonymous readers get it from the shared cache."""
+
+    def render():
+        context = {"discussion": discussion_context(request, option), "option": option}
+        return render_to_string(DISCUSSION_TEMPLATE, context, request)
+
     return {
-        "option_panels": [DISCUSSION_TEMPLATE],
-        "discussion": discussion_context(request, option),
+        "option_panels": [freshness.panel_for_anonymous(request, f"discussion-{option.pk}", render)]
     }
 
 

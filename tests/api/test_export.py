@@ -64,6 +64,21 @@ def test_vote_export_streams_every_vote_of_the_filter(anon_api):
     assert {row["option"] for row in rows} == {option.slug}
 
 
+def test_vote_export_holds_what_the_list_shows(anon_api):
+    option = StrategyFactory()
+    VoteFactory.create_batch(3, option=option)
+    VoteFactory(option=option, voter=None)  # an account since deleted
+    listed = anon_api.get("/api/votes/?page_size=10").json()["results"]
+    exported = _rows(anon_api.get("/api/votes/?format=csv"))
+    as_text = [
+        {key: "" if value is None else str(value) for key, value in row.items()} for row in listed
+    ]
+    assert sorted(exported, key=lambda row: int(row["id"])) == sorted(
+        as_text, key=lambda row: int(row["id"])
+    )
+    assert list(exported[0]) == list(listed[0])
+
+
 def test_option_export_flattens_the_tally(anon_api):
     option = StrategyFactory(slug="targeted-sanctions", title="-Dangerous title")
     VoteFactory.create_batch(2, option=option, choice="support")

@@ -11,7 +11,7 @@
   const popover = document.getElementById("annotation-popover");
   const annotators = {}; // field -> {annotator, base, element, drawn}
   const known = {}; // annotation id -> W3C annotation from the server
-  let pending = null; // {field, id} of the selection waiting for its note
+  let pending = null; // {field, id, settled} of the selection waiting for its note
 
   const COLOURS = { shared: "#f2c200", private: "#4a90d9", mine: "#e07b00" };
 
@@ -111,7 +111,7 @@
     pending = null;
   }
 
-  function openForm(field, annotation) {
+  function openForm(field, annotation, focus) {
     const entry = annotators[field];
     const noteForm = form();
     if (!entry || !noteForm) return;
@@ -120,7 +120,7 @@
     const start = selector.start - entry.base;
     const end = selector.end - entry.base;
     if (pending && pending.id !== annotation.id) cancelPending();
-    pending = { field: field, id: annotation.id };
+    if (!pending) pending = { field: field, id: annotation.id, settled: false };
     const around = context(text, selector.start, selector.end);
     const values = { field: field, start: start, end: end, exact: selector.quote, prefix: around.prefix, suffix: around.suffix };
     Object.entries(values).forEach(([name, value]) => {
@@ -129,8 +129,23 @@
     noteForm.querySelector("#annotation-form-quote").textContent = selector.quote;
     noteForm.querySelectorAll(".errorlist").forEach((node) => node.remove());
     noteForm.hidden = false;
-    noteForm.querySelector("textarea").focus({ preventScroll: true });
+    if (focus) noteForm.querySelector("textarea").focus({ preventScroll: true });
   }
+
+  let shiftHeld = false;
+  let pointerHeld = false;
+  function selecting() {
+    return shiftHeld || pointerHeld;
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Shift") shiftHeld = true;
+  });
+  document.addEventListener("keyup", (event) => {
+    if (event.key === "Shift") shiftHeld = false;
+  });
+  document.addEventListener("pointerdown", () => (pointerHeld = true));
+  document.addEventListener("pointerup", () => (pointerHeld = false));
+  window.addEventListener("blur", () => (shiftHeld = pointerHeld = false));
 
   function resetForm() {
     const noteForm = form();
@@ -146,11 +161,17 @@
       renderer: "SPANS",
       style: style,
     });
+    // The annotator reports a selection while it is being made and again a little after;
+    // the form shows it at once and takes the focus only once the selection is settled.
     annotator.on("createAnnotation", (annotation) => {
-      if (!known[annotation.id]) openForm(field, annotation);
+      if (known[annotation.id] || (pending && pending.id === annotation.id && pending.settled)) return;
+      openForm(field, annotation, false);
+      settleSoon();
     });
     annotator.on("updateAnnotation", (annotation) => {
-      if (pending && pending.id === annotation.id) openForm(field, annotation);
+      if (!pending || pending.id !== annotation.id || pending.settled) return;
+      openForm(field, annotation, false);
+      settleSoon();
     });
     annotator.on("mouseEnterAnnotation", (annotation) => showNotes([annotation.id]));
     annotator.on("mouseLeaveAnnotation", hideNotes);
@@ -180,12 +201,37 @@
     panel.dataset.ready = "true";
   }
 
-  // The selection is reported while it is being made; settle on what it is once the
-  // mouse button or the key is released.
+  // Settle on the selection as it is once the mouse button and Shift are released;
+  // focusing the note field ends the page's selection, so it comes last.
+  let settleTimer = null;
+  function settleSoon() {
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(refreshPending, 150);
+  }
+
+  // The field holding the whole of the page's selection, if one does.
+  function selectedField(selection) {
+    if (!selection || !selection.rangeCount || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    return (
+      Object.keys(annotators).find((field) => {
+        const element = annotators[field].element;
+        return element.contains(range.startContainer) && element.contains(range.endContainer);
+      }) || null
+    );
+  }
+
   function refreshPending() {
-    if (!pending || !annotators[pending.field]) return;
-    const entry = annotators[pending.field];
+    if (selecting()) return;
     const selection = window.getSelection();
+    if (!pending && canAnnotate) {
+      // A selection the annotator did not report (it may miss one made from the caret).
+      const field = selectedField(selection);
+      if (field) pending = { field: field, id: `selection-${Date.now()}`, settled: false };
+    }
+    if (!pending || pending.settled || !annotators[pending.field]) return;
+    pending.settled = true;
+    const entry = annotators[pending.field];
     if (selection && selection.rangeCount && !selection.isCollapsed) {
       const range = selection.getRangeAt(0);
       if (entry.element.contains(range.startContainer) && entry.element.contains(range.endContainer)) {
@@ -194,15 +240,17 @@
         before.setEnd(range.startContainer, range.startOffset);
         const start = before.toString().length;
         const quote = range.toString();
-        openForm(pending.field, { id: pending.id, target: { selector: [{ quote: quote, start: start, end: start + quote.length }] } });
+        openForm(pending.field, { id: pending.id, target: { selector: [{ quote: quote, start: start, end: start + quote.length }] } }, true);
         return;
       }
     }
     const current = entry.annotator.state.store.getAnnotation(pending.id);
-    if (current) openForm(pending.field, current);
+    if (current) openForm(pending.field, current, true);
   }
   ["pointerup", "keyup"].forEach((type) =>
-    document.addEventListener(type, () => setTimeout(refreshPending, 100))
+    document.addEventListener(type, (event) => {
+      if (!(event.target instanceof Element && event.target.closest("#annotation-form"))) settleSoon();
+    })
   );
 
   function jumpTo(id) {
@@ -210,9 +258,39 @@
     if (!data) return false;
     const entry = annotators[data.field];
     if (!entry || data.orphaned) return false;
-    entry.annotator.scrollIntoView(id);
+    const s = selectors(data);
+    const range = rangeAt(entry.element, s.start + entry.base, s.end + entry.base);
+    if (!range) return false;
+    const box = range.getBoundingClientRect();
+    window.scrollBy({ top: box.top - window.innerHeight / 3, behavior: "instant" });
     showNotes([id]);
     return true;
+  }
+
+  // A DOM range over characters [start, end) of the element's text, highlights skipped.
+  function rangeAt(element, start, end) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) =>
+        node.parentElement && node.parentElement.closest(".r6o-span-highlight-layer")
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_ACCEPT,
+    });
+    const range = document.createRange();
+    let seen = 0;
+    let started = false;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const next = seen + node.data.length;
+      if (!started && start < next) {
+        range.setStart(node, start - seen);
+        started = true;
+      }
+      if (started && end <= next) {
+        range.setEnd(node, end - seen);
+        return range;
+      }
+      seen = next;
+    }
+    return null;
   }
 
   // The panel: jump to a passage, notes on focus, client-side filters.
@@ -225,6 +303,7 @@
     if (event.target.closest("[data-annotation-cancel]")) {
       cancelPending();
       resetForm();
+      window.getSelection().removeAllRanges();
       return;
     }
     const filter = event.target.closest("[data-annotation-filter], [data-annotation-tag]");

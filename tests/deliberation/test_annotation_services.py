@@ -3,8 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from deliberation import annotations as services
+from deliberation.anchoring import occurrences, quote_context
 from deliberation.models import Annotation, ModerationAction, Visibility
 from policies import services as policy_services
 from policies.models import Option
@@ -231,3 +235,57 @@ def test_reanchoring_handler_is_registered():
 def test_factory_annotation_is_valid_target(db):
     annotation = AnnotationFactory()
     assert annotation.option.body_text[annotation.start : annotation.end] == annotation.exact
+
+
+# Property: random edits of the Markdown through option_update ---------------------------
+
+markdown_texts = st.text(alphabet=st.sampled_from("ab .\n"), min_size=1, max_size=50)
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=markdown_texts, data=st.data())
+def test_after_any_edit_every_annotation_points_at_its_quote_or_is_orphaned(analyst, body, data):
+    option = StrategyFactory(body=body)
+    text = option.body_text
+    assume(text.strip())
+    annotations = []
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        if not text[start:end].strip():
+            continue
+        annotations.append(
+            services.annotation_create(
+                author=analyst,
+                option=option,
+                field="body",
+                start=start,
+                end=end,
+                exact=text[start:end],
+                visibility=data.draw(st.sampled_from(Visibility.values)),
+            )
+        )
+    assume(annotations)
+    cut_start = data.draw(st.integers(0, len(body)))
+    cut_end = data.draw(st.integers(cut_start, len(body)))
+    inserted = data.draw(st.text(alphabet=st.sampled_from("abc .\n"), max_size=15))
+    new_body = body[:cut_start] + inserted + body[cut_end:]
+
+    policy_services.option_update(option=Option.objects.get(pk=option.pk), body=new_body)
+
+    new_text = Option.objects.get(pk=option.pk).specific.body_text
+    for annotation in annotations:
+        quote = annotation.exact
+        annotation.refresh_from_db()
+        assert annotation.exact == quote  # the quote is never rewritten
+        if annotation.orphaned:
+            # Only when the quote is gone or cannot be told apart from its twins.
+            assert len(occurrences(new_text, quote)) != 1
+            continue
+        assert new_text[annotation.start : annotation.end] == quote
+        assert (annotation.prefix, annotation.suffix) == quote_context(
+            new_text, annotation.start, annotation.end
+        )
+    assert Annotation.objects.filter(option_id=option.pk).count() == len(annotations)

@@ -221,7 +221,7 @@ def annotation_create(request, slug):
 def annotation_edit(request, pk):
     annotation = _visible_annotation(request, pk)
     if not services.can_change_annotation(request.user, annotation):
-        raise PermissionDenied("Only its author can edit an annotation.")
+        raise PermissionDenied(services.change_refusal(annotation, "edit", "edited"))
     if request.method == "POST":
         form = AnnotationEditForm(request.POST)
         if form.is_valid():

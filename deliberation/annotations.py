@@ -57,7 +57,13 @@ def can_see_annotation(user, annotation) -> bool:
 
 
 def can_change_annotation(user, annotation) -> bool:
-    return bool(user is not None and user.is_authenticated and annotation.author_id == user.pk)
+    """Only the author, and not while moderators keep the note hidden (as for comments)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and annotation.author_id == user.pk
+        and not annotation.hidden
+    )
 
 
 def can_reply_to_annotation(user, annotation) -> bool:
@@ -213,10 +219,16 @@ def annotation_create(
     )
 
 
+def change_refusal(annotation, verb: str, done: str) -> str:
+    if annotation.hidden:
+        return f"A note hidden by the moderators cannot be {done}."
+    return f"Only its author can {verb} an annotation."
+
+
 @transaction.atomic
 def annotation_edit(*, user, annotation: Annotation, body=None, tags=None, visibility=None):
     if not can_change_annotation(user, annotation):
-        raise PermissionDenied("Only its author can edit an annotation.")
+        raise PermissionDenied(change_refusal(annotation, "edit", "edited"))
     if body is not None:
         annotation.body = _clean_body(body)
         annotation.body_html = render_markdown(annotation.body).html
@@ -231,7 +243,7 @@ def annotation_edit(*, user, annotation: Annotation, body=None, tags=None, visib
 @transaction.atomic
 def annotation_delete(*, user, annotation: Annotation) -> None:
     if not can_change_annotation(user, annotation):
-        raise PermissionDenied("Only its author can delete an annotation.")
+        raise PermissionDenied(change_refusal(annotation, "delete", "deleted"))
     annotation._history_user = user
     annotation.delete()
 

@@ -316,3 +316,23 @@ def test_moderator_hides_a_flagged_note_from_the_queue(
     assert "No open flags" in response.content.decode()
     shared.refresh_from_db()
     assert shared.hidden and shared.hidden_reason == "Spam"
+
+
+def test_author_cannot_edit_or_delete_a_note_the_moderators_hid(
+    analyst, analyst_client, moderator, option
+):
+    from deliberation import annotations as services
+
+    mine = AnnotationFactory(option=option, author=analyst, body="Rude words")
+    services.annotation_hide(moderator=moderator, annotation=mine, reason="Abuse")
+    page = analyst_client.get(option.get_absolute_url()).content.decode()
+    assert "Hidden by a moderator" in page and "Rude words" in page
+    edit = reverse("deliberation:annotation-edit", args=[mine.pk])
+    assert f'href="{edit}"' not in page
+    assert analyst_client.get(edit).status_code == 403
+    response = analyst_client.post(edit, {"body": "Nice words", "visibility": "private"})
+    assert response.status_code == 403
+    delete = reverse("deliberation:annotation-delete", args=[mine.pk])
+    assert analyst_client.post(delete).status_code == 403
+    mine.refresh_from_db()
+    assert (mine.body, mine.visibility, mine.hidden) == ("Rude words", "shared", True)

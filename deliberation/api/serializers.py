@@ -64,6 +64,26 @@ def _slugs(**kwargs):
     return SlugListField(**kwargs)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": "Slugs."})
+class KindLinkField(serializers.Field):
+    """Slugs of one of the kind's links: those the view attached to a whole page at once
+    (option.kind_links), else read through the relation."""
+
+    def __init__(self, link, **kwargs):
+        self.link = link
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, option):
+        links = getattr(option, "kind_links", None)
+        if links is not None:
+            return links[self.link]
+        return [item.slug for item in super().get_attribute(option).all()]
+
+    def to_representation(self, slugs):
+        return slugs
+
+
 # Catalogue ----------------------------------------------------------------------------
 
 
@@ -114,7 +134,7 @@ class StrategySerializer(OptionBaseSerializer):
     time_horizon = serializers.ChoiceField(
         source="strategy.time_horizon", choices=Strategy.Horizon.choices, read_only=True
     )
-    implications = _slugs(source="strategy.implications")
+    implications = KindLinkField("implications", source="strategy.implications")
 
 
 class InitiativeSerializer(OptionBaseSerializer):
@@ -122,8 +142,8 @@ class InitiativeSerializer(OptionBaseSerializer):
     description_html = serializers.CharField(source="initiative.description_html", read_only=True)
     objectives = serializers.CharField(source="initiative.objectives", read_only=True)
     objectives_html = serializers.CharField(source="initiative.objectives_html", read_only=True)
-    strategies = _slugs(source="initiative.strategies")
-    partners = _slugs(source="initiative.partners")
+    strategies = KindLinkField("strategies", source="initiative.strategies")
+    partners = KindLinkField("partners", source="initiative.partners")
 
 
 class SanctionTypeSerializer(OptionBaseSerializer):
@@ -132,8 +152,8 @@ class SanctionTypeSerializer(OptionBaseSerializer):
     instrument = serializers.ChoiceField(
         source="sanctiontype.instrument", choices=SanctionType.Instrument.choices, read_only=True
     )
-    target_sectors = _slugs(source="sanctiontype.target_sectors")
-    target_actors = _slugs(source="sanctiontype.target_actors")
+    target_sectors = KindLinkField("target_sectors", source="sanctiontype.target_sectors")
+    target_actors = KindLinkField("target_actors", source="sanctiontype.target_actors")
     enforcement_notes = serializers.CharField(
         source="sanctiontype.enforcement_notes", read_only=True
     )

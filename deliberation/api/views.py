@@ -43,7 +43,16 @@ from deliberation.models import (
     with_tally,
 )
 from policies import services as option_services
-from policies.models import Actor, Brief, Option, Sector, StrategicImplication
+from policies.models import (
+    Actor,
+    Brief,
+    Initiative,
+    Option,
+    SanctionType,
+    Sector,
+    StrategicImplication,
+    Strategy,
+)
 
 from . import serializers as s
 from .filters import (
@@ -114,6 +123,22 @@ class PublicReadCacheMixin:
         return self._cached(
             request, lambda: super(PublicReadCacheMixin, self).retrieve(request, *args, **kwargs)
         )
+
+
+class KindLinksMixin:
+    """Lists, items and exports of options carry their kinds' links (attach_kind_links)."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page if page is None else attach_kind_links(page, self.request.user, self.kind)
+
+    def prepare_rows(self, rows):
+        return attach_kind_links(super().prepare_rows(rows), self.request.user, self.kind)
+
+    def retrieve(self, request, *args, **kwargs):
+        option = self.get_object()
+        attach_kind_links([option], request.user, self.kind)
+        return Response(self.get_serializer(option).data)
 
 
 def _iso(moment):
@@ -194,22 +219,29 @@ KIND_ROW = {
     Option.Kind.INITIATIVE: "initiative",
     Option.Kind.SANCTION_TYPE: "sanctiontype",
 }
-KIND_RELATIONS = {
-    Option.Kind.STRATEGY: ["strategy__implications"],
-    Option.Kind.INITIATIVE: ["initiative__strategies", "initiative__partners"],
-    Option.Kind.SANCTION_TYPE: ["sanctiontype__target_sectors", "sanctiontype__target_actors"],
+# The kinds' own links, as (name in the API, the many-to-many field).
+KIND_LINKS = {
+    Option.Kind.STRATEGY: [("implications", Strategy._meta.get_field("implications"))],
+    Option.Kind.INITIATIVE: [
+        ("strategies", Initiative._meta.get_field("strategies")),
+        ("partners", Initiative._meta.get_field("partners")),
+    ],
+    Option.Kind.SANCTION_TYPE: [
+        ("target_sectors", SanctionType._meta.get_field("target_sectors")),
+        ("target_actors", SanctionType._meta.get_field("target_actors")),
+    ],
 }
 
 
 def options_for(user, kind=None):
-    """Options the user may see, with tallies, discussion counts and the user's vote."""
+    """Options the user may see, with tallies, discussion counts and the user's vote.
+    The kinds' own links come with attach_kind_links(), once the page is known."""
     options = Option.objects.visible_to(user)
-    kinds = [kind] if kind else list(KIND_RELATIONS)
+    kinds = [kind] if kind else list(KIND_ROW)
     if kind:
         options = options.of_kind(kind)
-    options = options.select_related(
-        "brief", "author", *[KIND_ROW[k] for k in kinds]
-    ).prefetch_related("tags", "actors", "sectors", *[r for k in kinds for r in KIND_RELATIONS[k]])
+    options = options.select_related("brief", "author", *[KIND_ROW[k] for k in kinds])
+    options = options.prefetch_related("tags", "actors", "sectors")
     options = with_discussion_counts(with_tally(options))
     if user.is_authenticated:
         my_vote = Vote.objects.filter(option=OuterRef("pk"), voter=user).values("choice")[:1]
@@ -217,6 +249,33 @@ def options_for(user, kind=None):
     else:
         options = options.annotate(my_vote=Value(None, output_field=CharField()))
     return options.order_by("kind", "title", "pk")
+
+
+def attach_kind_links(options, user, kind=None):
+    """Give each option the slugs of its kind's links (implications, strategies,
+    partners, targets): one query per link whatever kinds the page holds, so a list
+    costs the same number of queries on every page. Linked strategies are only those
+    the user may see."""
+    options = list(options)
+    wanted = [link for k, links in KIND_LINKS.items() if kind in (None, k) for link in links]
+    links = {option.pk: {name: [] for name, _ in wanted} for option in options}
+    if options:
+        visible = Option.objects.visible_to(user).values("pk")
+        for name, field in wanted:
+            owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            rows = field.remote_field.through.objects.filter(**{f"{owner}_id__in": list(links)})
+            if field.related_model is Strategy:
+                rows = rows.filter(**{f"{target}_id__in": visible})
+            ordering = [
+                f"-{target}__{key[1:]}" if key.startswith("-") else f"{target}__{key}"
+                for key in field.related_model._meta.ordering
+            ]
+            rows = rows.order_by(*ordering).values_list(f"{owner}_id", f"{target}__slug")
+            for owner_id, slug in rows:
+                links[owner_id][name].append(slug)
+    for option in options:
+        option.kind_links = links[option.pk]
+    return options
 
 
 OPTION_LIST_PARAMETERS = [
@@ -246,7 +305,9 @@ OPTION_LIST_PARAMETERS = [
         )
     ),
 )
-class OptionViewSet(ApiMixin, PublicReadCacheMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
+class OptionViewSet(
+    ApiMixin, PublicReadCacheMixin, KindLinksMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet
+):
     """Every option of every kind, with its tally, discussion counts and your vote."""
 
     lookup_field = "slug"
@@ -319,6 +380,7 @@ def cast_vote(user, option, choice):
 
 class KindOptionViewSet(
     ApiMixin,
+    KindLinksMixin,
     CSVExportMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -805,6 +867,7 @@ class AnnotationViewSet(ApiMixin, CSVExportMixin, viewsets.ModelViewSet):
         if not Option.objects.visible_to(request.user).filter(pk=data["option"].pk).exists():
             return Response({"option": ["No such option."]}, status=400)
         data["tags"] = list(data.get("tags", []))
+        check_write_rate(request.user)
         annotation = annotation_services.annotation_create(author=request.user, **data)
         return self._respond(annotation, status.HTTP_201_CREATED)
 

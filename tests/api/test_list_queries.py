@@ -98,3 +98,41 @@ def test_kind_lists_and_me_do_not_grow_with_page_size(
     if path != "/api/me/":
         assert len(results(response)) == min(30, page_size)
         assert all(item["my_vote"] for item in results(response))
+
+
+def test_option_list_costs_the_same_whatever_kinds_a_page_holds(anon_api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import InitiativeFactory, SanctionTypeFactory
+
+    for n in range(3):
+        StrategyFactory(title=f"A strategy {n}")
+    with CaptureQueriesContext(connection) as strategies_only:
+        anon_api.get("/api/options/")
+    InitiativeFactory(title="An initiative")
+    SanctionTypeFactory(title="A sanction type")
+    with CaptureQueriesContext(connection) as every_kind:
+        response = anon_api.get("/api/options/")
+    assert {item["kind"] for item in results(response)} == {
+        "strategy",
+        "initiative",
+        "sanction_type",
+    }
+    assert len(every_kind.captured_queries) == len(strategies_only.captured_queries)
+
+
+def test_an_initiative_lists_only_the_strategies_the_reader_may_see(anon_api, editor):
+    from tests.api.conftest import api_client
+    from tests.factories import InitiativeFactory
+
+    public = StrategyFactory(slug="public-strategy")
+    draft = StrategyFactory(slug="draft-strategy", status="draft")
+    initiative = InitiativeFactory(slug="an-initiative")
+    initiative.strategies.add(public, draft)
+    for path in ("/api/options/an-initiative/", "/api/initiatives/an-initiative/"):
+        assert anon_api.get(path).json()["strategies"] == ["public-strategy"]
+        editor_view = api_client(editor).get(path).json()["strategies"]
+        assert sorted(editor_view) == ["draft-strategy", "public-strategy"]
+    listed = next(o for o in results(anon_api.get("/api/options/")) if o["slug"] == "an-initiative")
+    assert listed["strategies"] == ["public-strategy"]

@@ -124,3 +124,14 @@ def test_each_analyst_has_their_own_limit(analyst_client, other_analyst_client, 
         assert _argue(analyst_client, option, f"Ana {n}").status_code == 302
     assert _argue(analyst_client, option, "Ana again").status_code == 429
     assert _argue(other_analyst_client, option, "Oscar").status_code == 302
+
+
+def test_notes_written_through_the_api_count_towards_the_same_limit(analyst, option):
+    api = api_client(analyst)
+    note = {"option": option.slug, **_note_data(option)}
+    assert api.post("/api/annotations/", note, format="json").status_code == 201
+    assert api.post("/api/annotations/", note, format="json").status_code == 201
+    response = api.post("/api/annotations/", note, format="json")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert Annotation.objects.filter(author=analyst).count() == 2

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from deliberation.models import Annotation
-from policies import services as policy_services
 from policies.models import Option
 from tests.browser.conftest import CHROMIUM, log_in
 from tests.factories import PASSWORD, AnnotationFactory, SanctionTypeFactory, UserFactory
@@ -84,10 +83,18 @@ def assert_highlights_on_phrase(page, expected):
         assert h["top"] >= box["top"] - 4 and h["bottom"] <= box["bottom"] + 4, (h, box)
 
 
+def edit_body(page, option, body):
+    page.goto(f"/admin/policies/sanctiontype/{option.pk}/change/")
+    page.locator("textarea[name=body]").fill(body)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Option.objects.get(pk=option.pk).body == body
+
+
 def test_analysts_annotate_and_notes_follow_the_editors_changes(new_page, transactional_db):
     analyst = UserFactory(username="ana", role="Analyst")
     UserFactory(username="oscar", role="Analyst")
-    editor = UserFactory(username="edith", role="Editor")
+    UserFactory(username="edith", role="Editor", is_staff=True)
     option = SanctionTypeFactory(title="Targeted Sanctions", slug="targeted-sanctions", body=BODY)
     url = option.get_absolute_url()
 
@@ -116,26 +123,26 @@ def test_analysts_annotate_and_notes_follow_the_editors_changes(new_page, transa
     colleague.mouse.move((box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2)
     expect(colleague.locator("#annotation-popover")).to_contain_text("Which banks are designated?")
 
-    # The editor rewrites the text before the phrase: both notes stay on it.
-    policy_services.option_update(
-        option=Option.objects.get(pk=option.pk),
-        body="In short: " + BODY.replace("Targeted sanctions work by", "Sanctions bite when"),
+    # The editor rewrites the text before the phrase, in the admin: both notes stay on it.
+    editor = new_page()
+    log_in(editor, "edith", PASSWORD)
+    edit_body(
+        editor,
+        option,
+        "In short: " + BODY.replace("Targeted sanctions work by", "Sanctions bite when"),
     )
     ready(page, url)
     assert_highlights_on_phrase(page, 2)
     expect(page.locator("#annotation-orphans")).to_have_count(0)
 
     # The editor deletes the phrase: both notes are listed as orphaned, with the old quote.
-    policy_services.option_update(
-        option=Option.objects.get(pk=option.pk), body="Sanctions bite on shipping companies."
-    )
+    edit_body(editor, option, "Sanctions bite on shipping companies.")
     ready(page, url)
     orphans = page.locator("#annotation-orphans")
     expect(orphans).to_contain_text("Which banks are designated?")
     expect(orphans).to_contain_text("Check the list myself.")
     expect(orphans).to_contain_text(PHRASE)
     assert page.locator("#field-body .r6o-annotation").count() == 0
-    assert editor.pk
 
 
 CARET_AT = """(phrase) => {

@@ -336,3 +336,29 @@ def test_author_cannot_edit_or_delete_a_note_the_moderators_hid(
     assert analyst_client.post(delete).status_code == 403
     mine.refresh_from_db()
     assert (mine.body, mine.visibility, mine.hidden) == ("Rude words", "shared", True)
+
+
+def test_forged_requests_on_another_analysts_reply_are_forbidden(
+    analyst, other_analyst, other_analyst_client, option
+):
+    shared = AnnotationFactory(option=option, author=other_analyst)
+    reply = AnnotationReply.objects.create(
+        annotation=shared, author=analyst, body="Mine", body_html="<p>Mine</p>"
+    )
+    edit = reverse("deliberation:annotation-reply-edit", args=[reply.pk])
+    delete = reverse("deliberation:annotation-reply-delete", args=[reply.pk])
+    assert other_analyst_client.get(edit).status_code == 403
+    assert other_analyst_client.post(edit, {"body": "Yours now"}).status_code == 403
+    assert other_analyst_client.post(delete).status_code == 403
+    reply.refresh_from_db()
+    assert reply.body == "Mine"
+
+
+def test_moderator_cannot_reach_an_analysts_private_note(analyst, moderator_client, option):
+    private = AnnotationFactory(option=option, author=analyst, visibility="private")
+    for name in ("annotation-hide", "annotation-restore", "annotation-flag"):
+        url = reverse(f"deliberation:{name}", args=[private.pk])
+        assert moderator_client.post(url, {"reason": "spam"}).status_code == 404, name
+    private.refresh_from_db()
+    assert not private.hidden
+    assert not Flag.objects.exists()

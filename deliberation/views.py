@@ -5,6 +5,7 @@ Every action is a POST that works with JavaScript off (it redirects with a messa
 and, when htmx sends it, answers with the re-rendered discussion instead."""
 
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -112,10 +113,20 @@ def _viewer_marks(user, option) -> tuple[set, set]:
     return endorsed, flagged
 
 
+def _requested_sort(request) -> str:
+    """The thread's order: ?sort= on the page; an htmx action keeps the order of the page
+    it was sent from."""
+    sort = request.GET.get("sort")
+    current_url = request.htmx.current_url if getattr(request, "htmx", None) else None
+    if sort is None and current_url:
+        sort = parse_qs(urlsplit(current_url).query).get("sort", [None])[0]
+    return sort if sort in SORTS else "oldest"
+
+
 def discussion_context(request, option, *, comment_form=None, flash=None, flash_error=None):
     """Everything the discussion panel of an option shows; a fixed number of queries."""
     user = request.user
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "oldest"
+    sort = _requested_sort(request)
     comments = thread_comments(option, sort)
     roots = build_tree(comments)
     endorsed, flagged = _viewer_marks(user, option)

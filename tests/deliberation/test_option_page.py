@@ -74,6 +74,22 @@ def test_sort_by_most_endorsed_puts_endorsed_argument_first(analyst_client):
     assert column.index("Late and popular") < column.index("Early and ignored")
 
 
+def test_an_action_sent_by_htmx_keeps_the_order_the_reader_chose(analyst_client):
+    option = StrategyFactory()
+    early = CommentFactory(option=option, body="Early and ignored")
+    popular = CommentFactory(option=option, body="Late and popular")
+    Comment.objects.filter(pk=popular.pk).update(endorsement_count=2)
+    page = "http://testserver" + option.get_absolute_url() + "?sort=endorsed"
+    response = analyst_client.post(
+        reverse("deliberation:comment-endorse", args=[early.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": page},
+    )
+    html = response.content.decode()
+    assert '<strong aria-current="true">Most endorsed</strong>' in html
+    column = html[html.index('id="column-for"') :]
+    assert column.index("Late and popular") < column.index("Early and ignored")
+
+
 def test_deep_replies_are_collapsed_behind_a_link_that_loads_them(analyst_client):
     option = StrategyFactory()
     parent = CommentFactory(option=option, body="Level 0")

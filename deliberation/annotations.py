@@ -195,6 +195,12 @@ def annotation_create(
 ) -> Annotation:
     """Annotate text[start:end] of one of the option's fields. The prefix and suffix sent
     by the browser are only hints: they are recomputed from the stored text."""
+    # The option as committed now, its row locked: an editor's change cannot come between
+    # this check and the insert (the new note would then miss its re-anchoring).
+    model = type(option.specific)
+    option = model.objects.select_for_update().filter(pk=option.pk).first()
+    if option is None:
+        raise ValidationError({"option": "This option no longer exists."})
     if not can_read_option(author, option):
         raise PermissionDenied("You cannot read this option.")
     if not can_annotate(author, option):

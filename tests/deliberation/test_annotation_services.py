@@ -216,6 +216,19 @@ def test_duplicated_phrase_follows_its_context(analyst, option):
     assert text[annotation.start - 4 : annotation.end] == "key sectors"
 
 
+def test_a_note_is_checked_against_the_text_as_saved_not_as_the_page_loaded_it(analyst):
+    option = StrategyFactory(body=BODY)
+    loaded = Option.objects.get(pk=option.pk)  # the reader's page, before the edit
+    policy_services.option_update(option=option, body="Above all, " + BODY)
+    old_start = BODY.index("key sectors")
+    with pytest.raises(ValidationError) as error:
+        create(analyst, loaded, start=old_start, end=old_start + 11)
+    assert "does not match" in error.value.message_dict["exact"][0]
+    new_start = old_start + len("Above all, ")
+    annotation = create(analyst, loaded, start=new_start, end=new_start + 11)
+    assert annotation.prefix == ("Above all, " + BODY)[max(0, new_start - 32) : new_start]
+
+
 def test_other_fields_are_left_alone(analyst):
     strategy = StrategyFactory(body=BODY)
     on_impact = create(analyst, strategy, phrase="deterrence", field="expected_impact")

@@ -5,8 +5,10 @@ import hashlib
 import re
 from itertools import islice
 
-from django.contrib.auth import authenticate, get_user_model
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Subquery, Value
 from django.db.models.fields import CharField
 from django.http import HttpResponse, StreamingHttpResponse
@@ -976,13 +978,18 @@ class TokenView(ApiMixin, APIView):
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         identifier = serializer.validated_data["username"].strip()
-        password = serializer.validated_data["password"]
-        username = identifier
-        if "@" in identifier:
-            match = User.objects.filter(email__iexact=identifier).order_by("pk").first()
-            if match is not None:
-                username = match.get_username()
-        user = authenticate(request._request, username=username, password=password)
+        credentials = {
+            "email" if "@" in identifier else "username": identifier,
+            "password": serializer.validated_data["password"],
+        }
+        # allauth's authentication, so that failed guesses here and on the login page
+        # count together, per account and per address (ACCOUNT_RATE_LIMITS).
+        try:
+            user = get_account_adapter(request._request).authenticate(
+                request._request, **credentials
+            )
+        except DjangoValidationError as error:
+            raise exceptions.Throttled(detail=" ".join(error.messages)) from None
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["Unable to log in with these credentials."]}, status=400

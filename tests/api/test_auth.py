@@ -79,3 +79,29 @@ def test_editor_role_is_reported(editor_api):
     data = editor_api.get("/api/me/").json()
     assert data["role"] == "Editor"
     assert data["roles"] == ["Editor", "Analyst"]
+
+
+def test_password_guessing_for_a_token_is_limited_per_account(analyst):
+    def guess(password, address):
+        return APIClient(REMOTE_ADDR=address).post(
+            "/api/auth/token/", {"username": "ana", "password": password}, format="json"
+        )
+
+    # From several addresses, so that only the per-account limit can stop them.
+    for n in range(5):
+        assert guess(f"guess-{n}", f"10.0.0.{n}").status_code == 400
+    refused = guess(PASSWORD, "10.0.0.99")
+    assert refused.status_code == 429
+    assert "Too many failed login attempts" in refused.json()["detail"]
+    assert not Token.objects.exists()
+
+
+def test_guesses_through_the_api_and_the_login_page_count_together(analyst, client):
+    for n in range(3):
+        APIClient().post(
+            "/api/auth/token/", {"username": "ana", "password": f"guess-{n}"}, format="json"
+        )
+    for n in range(2):
+        client.post("/accounts/login/", {"login": "ana", "password": f"page-guess-{n}"})
+    response = client.post("/accounts/login/", {"login": "ana", "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()

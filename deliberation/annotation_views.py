@@ -65,7 +65,8 @@ def annotation_panel_context(request, option) -> dict:
         context = {**_panel_context(request, option), "option": option}
         return render_to_string(PANEL_TEMPLATE, context, request)
 
-    return {"option_panels": [freshness.panel_for_anonymous(request, f"notes-{option.pk}", render)]}
+    panel = freshness.panel_for_anonymous(request, f"notes-{option.pk}", render)
+    return {"option_side_panels": [panel]}
 
 
 def _panel_context(request, option) -> dict:

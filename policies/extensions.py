@@ -4,7 +4,8 @@ The catalogue never imports deliberation; deliberation registers these in its
 AppConfig.ready():
 
 - option page providers: (request, option) -> dict of template context. The option
-  page includes every template listed in the context's ``option_panels``.
+  page includes every template listed in the context's ``option_panels`` under the
+  text, and those in ``option_side_panels`` in the column beside it.
 - option list decorators: (queryset, request) -> queryset, applied by the home page
   and the option list (tallies, counts, the reader's own vote), so lists stay one query.
 - option card templates: included in every option card of the lists, with ``option``.

@@ -207,6 +207,10 @@ def test_option_page_shows_panel_with_filters(analyst, other_analyst, analyst_cl
     assert "their private" not in page
     assert "Orphaned notes" in page and "lost one" in page
     assert "js/annotations.js" in page and "<script>" not in page
+    # The panel sits in the column beside the text, before the discussion under it.
+    side = page.index('class="option-side"')
+    assert side < page.index('id="annotation-panel"') < page.index('id="discussion"')
+    assert page.index('id="field-body"') < side
     mine = analyst_client.get(option.get_absolute_url() + "?annotations=mine").content.decode()
     assert "my shared" in mine and "their shared" not in mine
     tagged = analyst_client.get(

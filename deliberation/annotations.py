@@ -119,9 +119,11 @@ def field_text(option, field: str) -> str:
 
 def _clean_tags(tags) -> list[str]:
     if isinstance(tags, str):
-        tags = tags.split(",")
+        tags = [tags]
+    # Commas separate tags however they come (the panel's filter relies on it).
+    tags = [part for tag in tags or () for part in str(tag).split(",")]
     cleaned: list[str] = []
-    for tag in tags or ():
+    for tag in tags:
         tag = " ".join(str(tag).split()).lower()
         if not tag or tag in cleaned:
             continue

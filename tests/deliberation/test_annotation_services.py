@@ -46,6 +46,13 @@ def test_analyst_annotates_a_phrase_with_w3c_target(analyst, option):
     assert annotation.body_html == "<p>Which sectors?</p>\n"
 
 
+def test_tags_are_split_on_commas_however_they_are_sent(analyst, option):
+    assert create(analyst, option, tags=["Energy, Risk", "risk"]).tags == ["energy", "risk"]
+    with pytest.raises(ValidationError) as error:
+        create(analyst, option, tags=",".join(f"t{i}" for i in range(11)))
+    assert "At most 10 tags." in error.value.message_dict["tags"]
+
+
 def test_note_markdown_is_sanitised(analyst, option):
     annotation = create(analyst, option, body="<script>alert(1)</script> [x](javascript:alert(1))")
     assert "<script" not in annotation.body_html

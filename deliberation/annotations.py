@@ -363,6 +363,15 @@ def reanchor_after_text_change(option, old_texts: dict[str, str]) -> None:
                     annotation.orphaned = True
                     annotation.save(update_fields=["orphaned", "updated"])
                 continue
+            placed = (anchor.start, anchor.end, anchor.prefix, anchor.suffix, False)
+            if placed == (
+                annotation.start,
+                annotation.end,
+                annotation.prefix,
+                annotation.suffix,
+                annotation.orphaned,
+            ):
+                continue  # untouched by the edit: no write, no history entry
             annotation.start, annotation.end = anchor.start, anchor.end
             annotation.prefix, annotation.suffix = anchor.prefix, anchor.suffix
             annotation.orphaned = False

@@ -236,6 +236,15 @@ def test_a_note_is_checked_against_the_text_as_saved_not_as_the_page_loaded_it(a
     assert annotation.prefix == ("Above all, " + BODY)[max(0, new_start - 32) : new_start]
 
 
+def test_an_edit_after_the_phrase_leaves_the_annotation_untouched(analyst, option):
+    annotation = create(analyst, option, phrase="Apply")
+    before = (annotation.updated, annotation.history.count())
+    policy_services.option_update(option=option, body=BODY + " More, much later.")
+    annotation.refresh_from_db()
+    assert (annotation.updated, annotation.history.count()) == before
+    assert (annotation.start, annotation.end) == (0, 5)
+
+
 def test_other_fields_are_left_alone(analyst):
     strategy = StrategyFactory(body=BODY)
     on_impact = create(analyst, strategy, phrase="deterrence", field="expected_impact")

@@ -568,7 +568,12 @@ class CommentViewSet(ApiMixin, DepthPaginationMixin, CSVExportMixin, viewsets.Mo
     export_name = "comments"
 
     def get_queryset(self):
-        return comments_visible_to(self.request.user).select_related("option", "author")
+        # An option row carries its whole text; a comment needs only its slug.
+        return (
+            comments_visible_to(self.request.user)
+            .select_related("option", "author")
+            .defer("option__body", "option__body_html", "option__body_text")
+        )
 
     def get_object(self):
         comment = super().get_object()

@@ -344,9 +344,13 @@ def hot_row(server: Server, url: str, tokens: list[str]) -> dict:
 
 
 def csv_export(server: Server, url: str, token: str, limit: float) -> dict:
-    """Download every vote as CSV, reading for at most `limit` seconds."""
+    """Download every vote an analyst may see as CSV, reading for at most `limit` seconds."""
     with psycopg.connect(url) as conn:
-        expected = conn.execute("SELECT count(*) FROM deliberation_vote").fetchone()[0]
+        # An analyst sees the votes on published options, not those on drafts.
+        expected = conn.execute(
+            "SELECT count(*) FROM deliberation_vote v JOIN policies_option o "
+            "ON o.id = v.option_id WHERE o.status = 'published'"
+        ).fetchone()[0]
     request = urllib.request.Request(
         server.base + "/api/votes/?format=csv", headers={"Authorization": f"Token {token}"}
     )

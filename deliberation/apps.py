@@ -25,3 +25,4 @@ class DeliberationConfig(AppConfig):
         annotation_views.register_annotation_extensions()
         invitations.connect_signals()
         freshness.connect_signals()
+        extensions.register_fragment_cache(freshness.panel_for_anonymous)

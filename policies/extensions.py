@@ -12,6 +12,9 @@ AppConfig.ready():
 - home page providers: (request) -> dict of context; templates in ``home_panels``.
 - text change handlers: (option, old_texts) called inside the transaction that
   changes an option's text, old_texts mapping each rendered field to its old plain text.
+- fragment caches: (request, name, render) -> an object that `{% include %}` places
+  (it has render(context)); it may answer from a cache instead of calling render().
+  Without one, fragments are rendered on every request.
 """
 
 option_page_providers = []
@@ -19,6 +22,7 @@ option_list_decorators = []
 option_card_templates = []
 home_page_providers = []
 text_change_handlers = []
+fragment_caches = []
 
 
 def _register(registry):
@@ -35,6 +39,7 @@ register_option_list_decorator = _register(option_list_decorators)
 register_option_card_template = _register(option_card_templates)
 register_home_page_provider = _register(home_page_providers)
 register_text_change_handler = _register(text_change_handlers)
+register_fragment_cache = _register(fragment_caches)
 
 
 def collect_context(providers, *args) -> dict:
@@ -53,3 +58,18 @@ def decorate_option_list(queryset, request):
     for decorator in option_list_decorators:
         queryset = decorator(queryset, request)
     return queryset
+
+
+class _Rendered:
+    def __init__(self, html):
+        self.html = html
+
+    def render(self, context=None):
+        return self.html
+
+
+def page_fragment(request, name, render):
+    """A fragment of a page, rendered by render(); a registered fragment cache may keep it."""
+    if fragment_caches:
+        return fragment_caches[-1](request, name, render)
+    return _Rendered(render())

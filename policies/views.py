@@ -1,4 +1,5 @@
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -8,6 +9,7 @@ from .extensions import (
     home_page_providers,
     option_card_templates,
     option_page_providers,
+    page_fragment,
 )
 from .filters import OptionListFilterSet
 from .models import Brief, Initiative, Option, PastPolicy, Strategy
@@ -50,6 +52,7 @@ class CardsMixin:
 
 
 HOME_CARDS_PER_KIND = 12
+HOME_GROUPS_TEMPLATE = "policies/includes/home_option_groups.html"
 KIND_PLURALS = {
     Option.Kind.STRATEGY: "strategies",
     Option.Kind.INITIATIVE: "initiatives",
@@ -63,21 +66,33 @@ class HomeView(CardsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Option.objects.published()
-        totals = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+
         # A brief proposes a handful of options per kind, all shown; a catalogue of
         # thousands shows the first of each and links to the full, filterable list.
-        context["option_groups"] = [
-            {
-                "kind": kind,
-                "label": label,
-                "plural": KIND_PLURALS[kind],
-                "total": totals.get(kind, 0),
-                "options": list(
-                    option_cards(published.filter(kind=kind), self.request)[:HOME_CARDS_PER_KIND]
-                ),
-            }
-            for kind, label in Option.Kind.choices
-        ]
+        def render_groups():
+            totals = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+            groups = [
+                {
+                    "kind": kind,
+                    "label": label,
+                    "plural": KIND_PLURALS[kind],
+                    "total": totals.get(kind, 0),
+                    "options": list(
+                        option_cards(published.filter(kind=kind), self.request)[
+                            :HOME_CARDS_PER_KIND
+                        ]
+                    ),
+                }
+                for kind, label in Option.Kind.choices
+            ]
+            return render_to_string(
+                HOME_GROUPS_TEMPLATE,
+                {"option_groups": groups, "option_card_templates": list(option_card_templates)},
+                self.request,
+            )
+
+        # The cards and their tallies are most of what the page costs.
+        context["option_groups_panel"] = page_fragment(self.request, "home-options", render_groups)
         context["briefs"] = Brief.objects.annotate(
             published_option_count=Count(
                 "options", filter=Q(options__status=Option.Status.PUBLISHED)

@@ -84,3 +84,22 @@ def test_each_sort_and_filter_is_its_own_answer(anonymous_client, option):
     everything, _ = page(anonymous_client, option)
     tagged, _ = page(anonymous_client, option, "?annotation_tag=nothing-tagged-so")
     assert tagged != everything
+
+
+def test_the_home_page_cards_come_from_the_cache_until_something_changes(
+    anonymous_client, analyst_client, option
+):
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            response = anonymous_client.get("/")
+        return response.content.decode(), len(queries.captured_queries)
+
+    first, first_queries = home()
+    again, again_queries = home()
+    assert again_queries < first_queries
+    assert '<span title="Oppose">0 oppose</span>' in again
+    analyst_client.post(f"/options/{option.slug}/vote/", {"choice": "oppose"})
+    after_vote, _ = home()
+    assert '<span title="Oppose">1 oppose</span>' in after_vote
+    assert "you: oppose" not in after_vote
+    assert "you: oppose" in analyst_client.get("/").content.decode()

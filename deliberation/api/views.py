@@ -568,11 +568,13 @@ class CommentViewSet(ApiMixin, DepthPaginationMixin, CSVExportMixin, viewsets.Mo
     export_name = "comments"
 
     def get_queryset(self):
-        # An option row carries its whole text; a comment needs only its slug.
+        # An option row carries its whole text; a comment needs only its slug. Authors
+        # come by id for the page alone: joined, the planner hashes every account.
         return (
             comments_visible_to(self.request.user)
-            .select_related("option", "author")
+            .select_related("option")
             .defer("option__body", "option__body_html", "option__body_text")
+            .prefetch_related("author")
         )
 
     def get_object(self):

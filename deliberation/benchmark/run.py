@@ -497,6 +497,10 @@ def main(argv=None) -> int:
             "scenarios": {},
             **{k: v for k, v in prepared[size].items() if k != "url"},
         }
+    # Flush what generating the sets wrote now, rather than in a checkpoint that would
+    # land in the middle of the measurements.
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
     for n, size in enumerate(sizes):
         run_dataset(size, prepared[size], args.port + n, args, logdir, results)
     if args.profile:

@@ -8,7 +8,6 @@ slug, so loading twice changes nothing.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -29,7 +28,8 @@ BRIEF = {
     "slug": "russia-north-korea-alliance",
     "publisher": "Policy brief",
 }
-BRIEF_PATH = Path(settings.BASE_DIR).parent / "shared" / "brief" / "russia-north-korea-brief.txt"
+# The brief the demo content is drawn from, kept with the code so a fresh clone has it.
+BRIEF_PATH = Path(__file__).resolve().parent / "briefs" / "russia-north-korea-brief.txt"
 
 ACTORS = [
     {

@@ -1,8 +1,6 @@
 """Faults: the database going away mid-request gives the site's error page and /readyz
 503, the site recovers when it comes back, and failures leave no partial rows."""
 
-from pathlib import Path
-
 import pytest
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -10,11 +8,11 @@ from rest_framework.test import APIClient
 from simple_history.models import HistoricalRecords
 
 from deliberation.models import Comment, CommentRevision, Vote
-from policies import importer
+from policies import demo, importer
 from policies.models import Brief, Option
 from tests import factories as f
 
-BRIEF = Path("/work/shared/brief/russia-north-korea-brief.txt")
+BRIEF = demo.BRIEF_PATH
 
 
 class DatabaseOutage:

@@ -118,12 +118,10 @@ def test_options_are_linked_as_the_brief_describes(loaded):
         assert option.actors.exists() and option.tags.exists(), option.title
 
 
-def test_the_demo_brief_holds_the_shared_brief_text_when_it_is_there(loaded):
+def test_the_demo_brief_holds_the_briefs_full_text(loaded):
     brief = Brief.objects.get(slug=demo.BRIEF["slug"])
-    if demo.BRIEF_PATH.exists():
-        assert "Enhanced Defense Cooperation" in brief.text
-    else:
-        assert brief.text == ""
+    assert "Enhanced Defense Cooperation" in brief.text
+    assert brief.text == demo.BRIEF_PATH.read_text(encoding="utf-8")
 
 
 def test_loading_twice_changes_nothing_and_says_so(loaded, capsys):

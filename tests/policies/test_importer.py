@@ -20,7 +20,7 @@ from policies.models import (
 from tests.factories import StrategyFactory
 
 BRIEFS = Path(__file__).resolve().parent.parent / "briefs"
-SHARED_BRIEF = demo.BRIEF_PATH
+BRIEF_FILE = demo.BRIEF_PATH
 
 pytestmark = pytest.mark.django_db
 
@@ -198,9 +198,8 @@ def test_parsing_arbitrary_tables_either_yields_items_or_a_clear_error(cells):
         assert all(item.kind == "strategy" for item in parsed.items)
 
 
-@pytest.mark.skipif(not SHARED_BRIEF.exists(), reason="the shared brief is not next to the project")
 def test_the_shared_brief_imports_every_named_option_and_a_second_run_adds_nothing(capsys):
-    call_command("import_brief", str(SHARED_BRIEF))
+    call_command("import_brief", str(BRIEF_FILE))
     first = capsys.readouterr().out
     titles = set(Option.objects.values_list("title", flat=True))
     assert {
@@ -221,27 +220,25 @@ def test_the_shared_brief_imports_every_named_option_and_a_second_run_adds_nothi
     assert PastPolicy.objects.count() == 3 and Lesson.objects.count() == 3
     assert StrategicImplication.objects.count() == 4
     assert "diplomatic measures to engage" in first  # reported as skipped, with the reason
-    call_command("import_brief", str(SHARED_BRIEF))
+    call_command("import_brief", str(BRIEF_FILE))
     second = capsys.readouterr().out
     assert "0 created, 0 updated" in second
 
 
-@pytest.mark.skipif(not SHARED_BRIEF.exists(), reason="the shared brief is not next to the project")
 def test_importing_the_shared_brief_over_the_demo_keeps_the_curated_wording(capsys):
     call_command("load_demo")
     summaries = dict(Option.objects.values_list("slug", "summary"))
-    call_command("import_brief", str(SHARED_BRIEF), "--title", demo.BRIEF["title"])
+    call_command("import_brief", str(BRIEF_FILE), "--title", demo.BRIEF["title"])
     output = capsys.readouterr().out
     assert "0 created, 0 updated" in output
     assert dict(Option.objects.values_list("slug", "summary")) == summaries
 
 
-@pytest.mark.skipif(not SHARED_BRIEF.exists(), reason="the shared brief is not next to the project")
 def test_importing_the_shared_brief_by_its_file_name_goes_into_the_demo_brief(capsys):
     call_command("load_demo")
     capsys.readouterr()
 
-    call_command("import_brief", str(SHARED_BRIEF))
+    call_command("import_brief", str(BRIEF_FILE))
 
     output = capsys.readouterr().out
     assert Brief.objects.count() == 1

@@ -182,6 +182,50 @@
     return annotator;
   }
 
+  // Highlights take the keyboard focus, as they take the pointer: the first piece of each
+  // passage is a tab stop that shows its notes, and Enter moves to the note in the panel.
+  // The annotator redraws its layer whenever it likes, so the pieces are marked each time.
+  function focusableHighlights(element) {
+    const layer = element.querySelector(".r6o-span-highlight-layer");
+    if (!layer) return;
+    let focusedId = null;
+    const mark = () => {
+      const seen = new Set();
+      layer.querySelectorAll(".r6o-annotation").forEach((span) => {
+        const id = span.dataset.annotation;
+        if (seen.has(id) || !known[id]) return;
+        seen.add(id);
+        span.tabIndex = 0;
+        span.setAttribute("role", "button");
+        span.setAttribute("aria-label", `Notes on “${selectors(known[id]).exact.slice(0, 80)}”`);
+      });
+      // A redraw replaces the pieces; the reader keeps their place.
+      if (focusedId && (document.activeElement === document.body || !document.activeElement)) {
+        const again = layer.querySelector(`.r6o-annotation[data-annotation="${CSS.escape(focusedId)}"]`);
+        if (again) again.focus({ preventScroll: true });
+      }
+    };
+    new MutationObserver(mark).observe(layer, { childList: true });
+    mark();
+    layer.addEventListener("focusin", (event) => {
+      focusedId = event.target.dataset.annotation || null;
+      if (focusedId) showNotes([focusedId]);
+    });
+    layer.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && layer.contains(event.relatedTarget)) return;
+      if (event.relatedTarget) focusedId = null;
+      hideNotes();
+    });
+    layer.addEventListener("keydown", (event) => {
+      const id = event.target.dataset && event.target.dataset.annotation;
+      if (!id || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      const item = itemFor(id);
+      const link = item && item.querySelector("a, button");
+      if (link) link.focus();
+    });
+  }
+
   function setUp(data) {
     document.querySelectorAll(".annotatable[data-field]").forEach((element) => {
       const field = element.dataset.field;
@@ -198,6 +242,7 @@
       };
     });
     draw(data.annotations);
+    Object.values(annotators).forEach((entry) => focusableHighlights(entry.element));
     panel.dataset.ready = "true";
   }
 

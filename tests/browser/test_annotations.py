@@ -255,6 +255,32 @@ def test_panel_filters_jumps_to_passages_and_shows_notes_on_focus(new_page, tran
     expect(page.locator("#annotation-popover")).to_contain_text("Oscar's")
 
 
+def test_a_reader_tabs_to_a_highlight_sees_its_note_and_goes_on_to_it(new_page, transactional_db):
+    oscar = UserFactory(username="oscar", role="Analyst")
+    option = SanctionTypeFactory(title="Targeted Sanctions", slug="targeted", body=BODY)
+    at = option.body_text.index(PHRASE)
+    AnnotationFactory(
+        option=option, author=oscar, start=at, end=at + len(PHRASE), body="Banks first."
+    )
+    page = new_page()
+    ready(page, option.get_absolute_url())
+    highlight = page.get_by_role("button", name=f"Notes on “{PHRASE}”")
+    expect(highlight).to_have_count(1)
+
+    page.locator("#field-body").evaluate("(field) => field.scrollIntoView()")
+    for _ in range(40):  # Tab through the page until the highlight has the focus
+        page.keyboard.press("Tab")
+        if highlight.evaluate("(el) => el === document.activeElement"):
+            break
+    expect(highlight).to_be_focused()
+    expect(page.locator("#annotation-popover")).to_contain_text("Banks first.")
+    expect(page.locator("#annotation-popover")).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    note = page.locator(".annotation-item", has_text="Banks first.")
+    expect(note.locator(":focus")).to_have_count(1)
+
+
 def test_anonymous_visitor_sees_shared_highlights_read_only(new_page, transactional_db):
     ana = UserFactory(username="ana", role="Analyst")
     option = SanctionTypeFactory(title="Targeted Sanctions", slug="targeted", body=BODY)

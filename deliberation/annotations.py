@@ -243,7 +243,22 @@ def annotation_edit(*, user, annotation: Annotation, body=None, tags=None, visib
     if tags is not None:
         annotation.tags = _clean_tags(tags)
     if visibility is not None:
-        annotation.visibility = _clean_visibility(visibility)
+        visibility = _clean_visibility(visibility)
+        others_replied = (
+            annotation.replies.exclude(author=annotation.author_id).exists()
+            if annotation.author_id
+            else annotation.replies.exists()
+        )
+        if (
+            visibility == Visibility.PRIVATE
+            and annotation.visibility == Visibility.SHARED
+            and others_replied
+        ):
+            # Their replies would vanish from under them, out of their reach.
+            raise ValidationError(
+                {"visibility": "Others have replied to this note, so it stays shared."}
+            )
+        annotation.visibility = visibility
     annotation.save()
     return annotation
 

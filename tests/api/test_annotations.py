@@ -147,3 +147,19 @@ def test_annotation_list_runs_constant_queries(
     with django_assert_max_num_queries(2):
         response = anon_api.get(f"/api/annotations/?page_size={page_size}")
     assert len(results(response)) == min(40, page_size)
+
+
+def test_a_note_others_replied_to_cannot_be_made_private(
+    analyst_api, other_analyst, analyst, option
+):
+    from deliberation import annotations as services
+
+    annotation = AnnotationFactory(option=option, author=analyst)
+    services.annotation_reply_create(author=other_analyst, annotation=annotation, body="Agreed.")
+    response = analyst_api.patch(
+        f"/api/annotations/{annotation.pk}/", {"visibility": "private"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "stays shared" in str(response.json()["visibility"])
+    annotation.refresh_from_db()
+    assert annotation.visibility == "shared"

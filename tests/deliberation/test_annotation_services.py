@@ -131,6 +131,26 @@ def test_author_edits_note_tags_and_visibility(analyst, option):
         services.annotation_edit(user=analyst, annotation=annotation, visibility="public")
 
 
+def test_a_note_others_replied_to_stays_shared_so_their_replies_stay_theirs(
+    analyst, other_analyst, option
+):
+    annotation = create(analyst, option)
+    services.annotation_reply_create(author=analyst, annotation=annotation, body="My own aside.")
+    services.annotation_edit(user=analyst, annotation=annotation, visibility="private")
+    services.annotation_edit(user=analyst, annotation=annotation, visibility="shared")
+
+    services.annotation_reply_create(author=other_analyst, annotation=annotation, body="Agreed.")
+    with pytest.raises(ValidationError) as refused:
+        services.annotation_edit(
+            user=analyst, annotation=annotation, body="Changed", visibility="private"
+        )
+    assert "stays shared" in str(refused.value)
+    annotation.refresh_from_db()
+    assert annotation.visibility == "shared"
+    assert annotation.body != "Changed"  # nothing half-saved
+    assert services.can_see_annotation(other_analyst, annotation)
+
+
 def test_other_analyst_cannot_edit_or_delete_shared_annotation(analyst, other_analyst, option):
     annotation = create(analyst, option)
     with pytest.raises(PermissionDenied):

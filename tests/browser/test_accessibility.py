@@ -225,6 +225,8 @@ def test_axe_catches_a_violation_when_there_is_one(page, site):
 
 
 def _assert_accessible(page, where):
+    # A click that navigates returns before the new document exists; axe needs it loaded.
+    page.wait_for_load_state("load")
     problems = run_axe(page) + broken_references(page)
     overflow = horizontal_overflow(page)
     if overflow > 0:

@@ -94,6 +94,7 @@ def test_invited_editor_signs_up_and_reaches_the_invitations_page(roles, new_pag
     # The new editor writes an option on the site, then corrects it.
     invitee.get_by_role("link", name="New option").click()
     invitee.get_by_role("link", name="Strategy").click()
+    expect(invitee.get_by_role("heading", name=re.compile("^New strategy", re.I))).to_be_visible()
     _assert_accessible(invitee, "new strategy form")
     invitee.get_by_label(re.compile(r"^Title")).fill("Extended deterrence")
     invitee.get_by_label(re.compile(r"^Body")).fill("Joint exercises with **allies**.")

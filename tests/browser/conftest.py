@@ -98,5 +98,7 @@ def log_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    # A click does not wait for the page it submits to; the next step needs that page.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")

@@ -104,7 +104,8 @@ def test_two_analysts_argue_vote_flag_and_a_moderator_hides(new_page, cast):
     expect(ana.get_by_text("This comment is hidden by the moderators.")).to_be_visible()
     expect(ana.get_by_text("Elites move money through third countries.")).to_be_visible()
 
-    ana.get_by_role("button", name="Log out").click()
+    with ana.expect_navigation():
+        ana.get_by_role("button", name="Log out").click()
     ana.wait_for_load_state("networkidle")
     if ana.get_by_role("button", name=re.compile("Log out|Sign out")).count():
         ana.get_by_role("button", name=re.compile("Log out|Sign out")).last.click()

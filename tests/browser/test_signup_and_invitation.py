@@ -40,7 +40,8 @@ def fill_sign_up(page, username, email=None):
         page.get_by_label(re.compile(r"^Email")).fill(email)
     page.get_by_label(re.compile(r"^Password(?! \(again)")).fill(NEW_PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\)")).fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state("networkidle")
 
 
@@ -54,7 +55,8 @@ def test_visitor_signs_up_verifies_email_logs_in_and_out(roles, page):
 
     assert len(mail.outbox) == 1
     page.goto(path_in(mail.outbox[0], r"/accounts/confirm-email/\S+/"))
-    page.get_by_role("button", name=re.compile("confirm", re.I)).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("confirm", re.I)).click()
     page.wait_for_load_state("networkidle")
 
     log_in(page, "newcomer", NEW_PASSWORD)
@@ -63,7 +65,8 @@ def test_visitor_signs_up_verifies_email_logs_in_and_out(roles, page):
     expect(page.get_by_role("link", name="newcomer")).to_be_visible()
     assert User.objects.get(username="newcomer").groups.filter(name="Analyst").exists()
 
-    logout.click()
+    with page.expect_navigation():
+        logout.click()
     page.wait_for_load_state("networkidle")
     if page.get_by_role("button", name="Log out").count():  # a confirmation page
         page.get_by_role("main").get_by_role("button", name="Log out").click()

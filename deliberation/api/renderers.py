@@ -5,7 +5,7 @@ import io
 import json
 
 from django.urls import reverse
-from rest_framework import renderers
+from rest_framework import renderers, serializers
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,14 +38,33 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
+def serializer_columns(serializer) -> list[str]:
+    """The CSV columns of a serializer's rows, as flatten() names them, known before any
+    row is read: an empty export still has its header, and a list mixing option kinds
+    keeps every kind's own fields."""
+    columns = getattr(serializer, "csv_columns", None)
+    if columns is not None:
+        return columns()
+    names = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.Serializer):
+            names.extend(f"{name}.{column}" for column in serializer_columns(field))
+        else:
+            names.append(name)
+    return names
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
 def csv_lines(rows, header=None):
-    """Yield CSV lines for an iterable of dicts; the header comes from the first row."""
+    """Yield CSV lines for an iterable of dicts, under the given header or, without one,
+    the first row's keys."""
     writer = csv.writer(_Echo())
+    if header is not None:
+        yield writer.writerow(header)
     for row in rows:
         flat = flatten(row)
         if header is None:

@@ -27,6 +27,8 @@ from policies.models import (
     Tag,
 )
 
+from .renderers import serializer_columns
+
 User = get_user_model()
 
 
@@ -179,6 +181,13 @@ class OptionSerializer(serializers.BaseSerializer):
         if option.kind not in by_kind:
             by_kind[option.kind] = KIND_SERIALIZERS[option.kind](context=self.context)
         return by_kind[option.kind].to_representation(option)
+
+    def csv_columns(self) -> list[str]:
+        """The common fields, then each kind's own, each once."""
+        columns = {}
+        for serializer in KIND_SERIALIZERS.values():
+            columns.update(dict.fromkeys(serializer_columns(serializer(context=self.context))))
+        return list(columns)
 
 
 def _slug_list(model, **kwargs):

@@ -66,7 +66,7 @@ from .filters import (
 )
 from .pagination import CursorPagination
 from .permissions import IsEditorOrReadOnly
-from .renderers import CSVRenderer, JSONLDRenderer, csv_lines
+from .renderers import CSVRenderer, JSONLDRenderer, csv_lines, serializer_columns
 from .schema import ApiAutoSchema
 from .throttling import AnonRateThrottle, UserRateThrottle
 
@@ -182,8 +182,10 @@ class CSVExportMixin:
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
         rows = self.export_rows(self.filter_queryset(self.get_queryset()))
+        header = serializer_columns(self.get_serializer())
         response = StreamingHttpResponse(
-            _joined(csv_lines(rows), EXPORT_CHUNK_SIZE), content_type="text/csv; charset=utf-8"
+            _joined(csv_lines(rows, header), EXPORT_CHUNK_SIZE),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
         return response

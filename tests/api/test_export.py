@@ -4,21 +4,40 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 
-from deliberation.api.renderers import escape_cell
-from tests.factories import CommentFactory, StrategyFactory, VoteFactory
+from deliberation.api.renderers import escape_cell, flatten
+from tests.factories import (
+    ActorFactory,
+    AnnotationFactory,
+    BriefFactory,
+    CommentFactory,
+    EndorsementFactory,
+    FlagFactory,
+    ImplicationFactory,
+    InitiativeFactory,
+    SanctionTypeFactory,
+    SectorFactory,
+    StrategyFactory,
+    VoteFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows(response):
+def _text(response):
     if isinstance(response, StreamingHttpResponse):
-        text = b"".join(
+        return b"".join(
             part if isinstance(part, bytes) else part.encode()
             for part in response.streaming_content
         ).decode()
-    else:
-        text = response.content.decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    return response.content.decode()
+
+
+def _rows(response):
+    return list(csv.DictReader(io.StringIO(_text(response))))
+
+
+def _header(response):
+    return next(csv.reader(io.StringIO(_text(response))), None)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +137,71 @@ def test_numbers_stay_numbers_in_the_export(anon_api):
     rows = _rows(anon_api.get("/api/strategies/?format=csv"))
     assert rows[0]["tally.net"] == "-3"
     assert escape_cell(-2.5) == "-2.5"
+
+
+EXPORTS = [
+    "options",
+    "strategies",
+    "initiatives",
+    "sanction-types",
+    "actors",
+    "sectors",
+    "implications",
+    "briefs",
+    "comments",
+    "votes",
+    "endorsements",
+    "flags",
+    "annotations",
+]
+
+
+@pytest.mark.parametrize("resource", EXPORTS)
+def test_an_empty_export_still_names_its_columns(moderator_api, resource):
+    response = moderator_api.get(f"/api/{resource}/?format=csv&search=nothing-matches-this")
+    assert response.status_code == 200
+    assert _rows(response) == []
+    header = _header(moderator_api.get(f"/api/{resource}/?format=csv&search=nothing-matches-this"))
+    assert header and ("id" in header or "slug" in header)
+
+
+@pytest.mark.parametrize("resource", EXPORTS)
+def test_the_export_holds_what_the_list_shows_under_its_header(moderator_api, resource):
+    strategy = StrategyFactory(title="=Strategy")
+    strategy.implications.add(ImplicationFactory())
+    strategy.actors.add(ActorFactory())
+    strategy.sectors.add(SectorFactory())
+    BriefFactory()
+    InitiativeFactory()
+    SanctionTypeFactory()
+    comment = CommentFactory(option=strategy)
+    VoteFactory(option=strategy)
+    EndorsementFactory(comment=comment)
+    FlagFactory(comment=comment)
+    AnnotationFactory(option=strategy)
+
+    reader = csv.DictReader(io.StringIO(_text(moderator_api.get(f"/api/{resource}/?format=csv"))))
+    header = reader.fieldnames
+    exported = {row[header[0]]: row for row in reader}
+    listed = moderator_api.get(f"/api/{resource}/?page_size=100").json()["results"]
+    assert listed and len(exported) == len(listed)
+    for item in listed:
+        flat = flatten(item)
+        if resource != "options":  # a list of one kind has exactly that kind's columns
+            assert list(flat) == header
+        row = exported[str(flat[header[0]])]
+        assert {name: row[name] for name in flat} == {
+            name: escape_cell(value) for name, value in flat.items()
+        }
+
+
+def test_the_export_of_every_option_keeps_each_kinds_own_fields(anon_api):
+    StrategyFactory(slug="a-strategy", time_horizon="long")
+    InitiativeFactory(slug="an-initiative", objectives="Close the ports.")
+    SanctionTypeFactory(slug="a-sanction", instrument="asset_freeze")
+    rows = {row["slug"]: row for row in _rows(anon_api.get("/api/options/?format=csv"))}
+    assert rows["a-strategy"]["time_horizon"] == "long"
+    assert rows["an-initiative"]["objectives"] == "Close the ports."
+    assert rows["a-sanction"]["instrument"] == "asset_freeze"
+    # A column of another kind is empty, not borrowed.
+    assert rows["a-strategy"]["instrument"] == ""

@@ -36,7 +36,7 @@ def editor(db):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="stella", role=None, is_staff=True, is_superuser=True)
+    return UserFactory(username="stella", is_staff=True, is_superuser=True)
 
 
 def _client_for(user):

@@ -96,7 +96,7 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client, db):
 
 def _many_options(count, prefix):
     brief = BriefFactory()
-    authors = [UserFactory(role=None) for _ in range(3)]
+    authors = [UserFactory() for _ in range(3)]
     for n in range(count):
         factory = (StrategyFactory, InitiativeFactory, SanctionTypeFactory)[n % 3]
         factory(slug=f"{prefix}-{n}", brief=brief, author=authors[n % 3])

@@ -155,10 +155,8 @@ def test_filter_by_created_and_updated_dates(catalogue):
 
 def test_min_net_filters_a_queryset_annotated_with_the_tally(catalogue):
     for _ in range(3):
-        VoteFactory(option=catalogue["deterrence"], voter=UserFactory(role=None))
-    VoteFactory(
-        option=catalogue["engagement"], voter=UserFactory(role=None), choice=VoteChoice.OPPOSE
-    )
+        VoteFactory(option=catalogue["deterrence"], voter=UserFactory())
+    VoteFactory(option=catalogue["engagement"], voter=UserFactory(), choice=VoteChoice.OPPOSE)
     tallied = with_tally(Option.objects.all())
 
     assert titles({"min_net": "2"}, tallied) == ["Strengthen deterrence"]
@@ -303,10 +301,8 @@ def test_option_list_sorts_by_age_and_last_change(catalogue, anonymous_client):
 
 def test_option_list_sorts_by_net_support_and_by_discussion(catalogue, anonymous_client):
     for _ in range(2):
-        VoteFactory(option=catalogue["alliance"], voter=UserFactory(role=None))
-    VoteFactory(
-        option=catalogue["deterrence"], voter=UserFactory(role=None), choice=VoteChoice.OPPOSE
-    )
+        VoteFactory(option=catalogue["alliance"], voter=UserFactory())
+    VoteFactory(option=catalogue["deterrence"], voter=UserFactory(), choice=VoteChoice.OPPOSE)
     for _ in range(3):
         CommentFactory(option=catalogue["engagement"])
 

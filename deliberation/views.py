@@ -113,13 +113,17 @@ def _viewer_marks(user, option) -> tuple[set, set]:
     return endorsed, flagged
 
 
+def _sort_in(url) -> str | None:
+    return parse_qs(urlsplit(url).query).get("sort", [None])[0] if url else None
+
+
 def _requested_sort(request) -> str:
     """The thread's order: ?sort= on the page; an htmx action keeps the order of the page
     it was sent from."""
     sort = request.GET.get("sort")
     current_url = request.htmx.current_url if getattr(request, "htmx", None) else None
-    if sort is None and current_url:
-        sort = parse_qs(urlsplit(current_url).query).get("sort", [None])[0]
+    if sort is None:
+        sort = _sort_in(current_url)
     return sort if sort in SORTS else "oldest"
 
 
@@ -226,7 +230,10 @@ def _done(request, option, message, anchor="#discussion"):
     if request.htmx:
         return _render_discussion(request, option, flash=message)
     messages.success(request, message)
-    return redirect(option.get_absolute_url() + anchor)
+    # Without JavaScript the form's page is the Referer: back to it in the order it had.
+    sort = _sort_in(request.headers.get("Referer"))
+    query = f"?sort={sort}" if sort in SORTS and sort != "oldest" else ""
+    return redirect(option.get_absolute_url() + query + anchor)
 
 
 def _refuse(request, option, message, status=403):

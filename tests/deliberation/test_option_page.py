@@ -90,6 +90,23 @@ def test_an_action_sent_by_htmx_keeps_the_order_the_reader_chose(analyst_client)
     assert column.index("Late and popular") < column.index("Early and ignored")
 
 
+@pytest.mark.parametrize("sort, query", [("newest", "?sort=newest"), ("oldest", ""), ("bogus", "")])
+def test_without_javascript_an_action_returns_to_the_thread_in_its_order(
+    analyst_client, sort, query
+):
+    option = StrategyFactory()
+    comment = CommentFactory(option=option)
+    page = "http://testserver" + option.get_absolute_url() + f"?sort={sort}"
+    response = analyst_client.post(
+        reverse("deliberation:comment-endorse", args=[comment.pk]), headers={"Referer": page}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == option.get_absolute_url() + query + f"#comment-{comment.pk}"
+    followed = analyst_client.get(response["Location"]).content.decode()
+    if sort == "newest":
+        assert '<strong aria-current="true">Newest first</strong>' in followed
+
+
 def test_deep_replies_are_collapsed_behind_a_link_that_loads_them(analyst_client):
     option = StrategyFactory()
     parent = CommentFactory(option=option, body="Level 0")

@@ -7,7 +7,7 @@ one of three kinds: Strategy, Initiative or SanctionType.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -98,6 +98,16 @@ class Tag(models.Model):
         return self.name
 
 
+class BriefQuerySet(models.QuerySet):
+    def with_published_option_count(self):
+        # A grouped query drops Meta.ordering, so the order is named again.
+        return self.annotate(
+            published_option_count=Count(
+                "options", filter=Q(options__status=Option.Status.PUBLISHED)
+            )
+        ).order_by(*Brief._meta.ordering)
+
+
 class Brief(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, db_index=False)
@@ -110,8 +120,11 @@ class Brief(models.Model):
 
     history = HistoricalRecords()
 
+    objects = BriefQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-published_on", "title"]
+        # Newest first; an undated brief last on every database.
+        ordering = [F("published_on").desc(nulls_last=True), "title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="brief_slug_unique"),
             models.CheckConstraint(condition=~Q(slug=""), name="brief_slug_not_empty"),

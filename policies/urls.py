@@ -13,5 +13,6 @@ urlpatterns = [
         history_views.OptionHistoryView.as_view(),
         name="option-history",
     ),
+    path("briefs/", views.BriefListView.as_view(), name="brief-list"),
     path("briefs/<slug:slug>/", views.BriefDetailView.as_view(), name="brief-detail"),
 ]

@@ -1,6 +1,6 @@
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .extensions import (
@@ -52,6 +52,8 @@ class CardsMixin:
 
 
 HOME_CARDS_PER_KIND = 12
+# The newest briefs on the home page; the briefs page lists them all.
+HOME_BRIEFS = 6
 HOME_GROUPS_TEMPLATE = "policies/includes/home_option_groups.html"
 KIND_PLURALS = {
     Option.Kind.STRATEGY: "strategies",
@@ -93,11 +95,9 @@ class HomeView(CardsMixin, TemplateView):
 
         # The cards and their tallies are most of what the page costs.
         context["option_groups_panel"] = page_fragment(self.request, "home-options", render_groups)
-        context["briefs"] = Brief.objects.annotate(
-            published_option_count=Count(
-                "options", filter=Q(options__status=Option.Status.PUBLISHED)
-            )
-        )
+        briefs = Brief.objects.with_published_option_count()
+        context["briefs"] = briefs[:HOME_BRIEFS]
+        context["brief_total"] = briefs.count()
         context.update(collect_context(home_page_providers, self.request))
         return context
 
@@ -143,6 +143,13 @@ class OptionDetailView(DetailView):
         ]
         context.update(collect_context(option_page_providers, self.request, option))
         return context
+
+
+class BriefListView(ListView):
+    template_name = "policies/brief_list.html"
+    context_object_name = "briefs"
+    paginate_by = 20
+    queryset = Brief.objects.with_published_option_count()
 
 
 class BriefDetailView(CardsMixin, DetailView):

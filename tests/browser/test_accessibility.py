@@ -98,6 +98,7 @@ def _pages_for(who, site):
         ("option list", "/options/"),
         ("filtered option list", "/options/?kind=strategy&q=pressure&tag=deterrence"),
         *detail,
+        ("briefs", "/briefs/"),
         ("brief", site["brief"].get_absolute_url()),
         ("option history", f"{options['strategy'].get_absolute_url()}history/"),
         ("profile", "/people/ana/"),

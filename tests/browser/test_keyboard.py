@@ -70,8 +70,11 @@ def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(page, option
 @pytest.mark.parametrize(
     "who,expected",
     [
-        ("anonymous", ["Skip to content", "Policy Deliberation", "Options", "Log in", "Sign up"]),
-        ("ana", ["Skip to content", "Policy Deliberation", "Options", "ana", "Log out"]),
+        (
+            "anonymous",
+            ["Skip to content", "Policy Deliberation", "Options", "Briefs", "Log in", "Sign up"],
+        ),
+        ("ana", ["Skip to content", "Policy Deliberation", "Options", "Briefs", "ana", "Log out"]),
     ],
 )
 def test_tab_order_is_skip_link_then_main_navigation(page, option, who, expected):

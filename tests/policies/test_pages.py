@@ -1,3 +1,4 @@
+import datetime
 import re
 from html.parser import HTMLParser
 from itertools import count
@@ -376,6 +377,58 @@ def test_markdown_script_event_handlers_and_javascript_links_are_inert(anonymous
 
 
 # Briefs
+
+
+def test_briefs_page_lists_every_brief_newest_first_with_its_published_options(
+    anonymous_client,
+):
+    older = BriefFactory(title="Older brief", published_on=datetime.date(2024, 3, 1))
+    newer = BriefFactory(title="Newer brief", published_on=datetime.date(2025, 6, 2))
+    strategy(title="Shown", brief=newer)
+    strategy(title="Draft", brief=newer, status=Option.Status.DRAFT)
+
+    page = text(anonymous_client.get("/briefs/"))
+
+    assert "<h1>Briefs</h1>" in page
+    assert page.index("Newer brief") < page.index("Older brief")
+    assert "2 June 2025</time> · 1 option</p>" in page
+    assert "1 March 2024</time> · 0 options</p>" in page
+    assert older.get_absolute_url() in page and newer.get_absolute_url() in page
+    assert 'href="/briefs/" aria-current="page">Briefs</a>' in page
+
+
+def test_briefs_page_is_paged_and_runs_a_constant_number_of_queries(
+    anonymous_client, django_assert_max_num_queries
+):
+    for n in range(2):
+        linked_option(n, BriefFactory())
+    with CaptureQueriesContext(connection) as few:
+        anonymous_client.get("/briefs/")
+    for n in range(2, 25):
+        linked_option(n, BriefFactory())
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = text(anonymous_client.get("/briefs/"))
+    assert first.count('class="card"') == 20
+    second = text(anonymous_client.get("/briefs/?page=2"))
+    assert second.count('class="card"') == 5
+    assert anonymous_client.get("/briefs/?page=9").status_code == 404
+
+
+def test_home_shows_the_newest_briefs_and_links_to_all_of_them(anonymous_client):
+    for day in range(1, 9):
+        BriefFactory(title=f"Brief of day {day}", published_on=datetime.date(2026, 1, day))
+
+    page = text(anonymous_client.get("/"))
+
+    assert "Brief of day 8" in page and "Brief of day 3" in page
+    assert "Brief of day 2" not in page
+    assert '<a href="/briefs/">See all 8 briefs</a>' in page
+
+
+def test_home_without_more_briefs_than_it_shows_has_no_see_all_link(anonymous_client):
+    BriefFactory.create_batch(2)
+    assert "See all 2 briefs" not in text(anonymous_client.get("/"))
 
 
 def test_brief_page_shows_its_escaped_text_in_paragraphs_and_its_options(anonymous_client):

@@ -1,10 +1,10 @@
 """Profiles, roles and an analyst's own data: export and account deletion."""
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from knox.models import AuthToken
 
 from .audit import roles_recorded_by_caller
 from .invitations import role_groups_apply
@@ -165,16 +165,8 @@ def personal_data_export(*, user) -> dict:
     }
 
 
-API_TOKEN_MODELS = [
-    ("rest_framework.authtoken", "authtoken.Token"),
-    ("knox", "knox.AuthToken"),
-]
-
-
 def _delete_api_tokens(user) -> None:
-    for app, model in API_TOKEN_MODELS:
-        if apps.is_installed(app):
-            apps.get_model(model).objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ for PostgreSQL and REDIS_URL for a shared cache when running several servers.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -220,7 +221,7 @@ DEMO_PASSWORD = "deliberate-demo-2026"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "deliberation.api.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -241,6 +242,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "deliberation.api.errors.exception_handler",
     "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None,
 }
+# API tokens are stored hashed and expire; a new token past the limit replaces the oldest.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+    # Recognisable in a leaked log or repository, by a person or a secret scanner.
+    "TOKEN_PREFIX": "pdt_",
+}
+API_TOKENS_PER_ACCOUNT = int(os.environ.get("API_TOKENS_PER_ACCOUNT", "10"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Deliberation API",
     "DESCRIPTION": "Options of policy briefs, the arguments, votes and annotations about them.",

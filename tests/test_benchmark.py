@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F
+from django.test import Client
 
 from deliberation import models as d
 from deliberation.benchmark.names import (
@@ -93,16 +94,19 @@ def test_votes_are_one_per_voter_and_option_and_tallies_add_up(tiny_set):
 
 @pytest.mark.postgres
 def test_generated_analysts_can_sign_in_and_use_the_api(tiny_set, client):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    assert Token.objects.filter(user__username__startswith="bench-analyst-").count() == min(
+    from deliberation.benchmark.names import BENCH_PASSWORD, bench_token
+
+    assert AuthToken.objects.filter(user__username__startswith="bench-analyst-").count() == min(
         TOKEN_USERS, TINY.analysts
     )
-    from deliberation.benchmark.names import BENCH_PASSWORD
-
     assert client.login(username="bench-analyst-3", password=BENCH_PASSWORD)
     analyst = get_user_model().objects.get(username="bench-analyst-3")
     assert analyst.groups.filter(name="Analyst").exists()
+    # The harness derives each token from the name: only its hash is stored.
+    me = Client(HTTP_AUTHORIZATION=f"Token {bench_token('bench-analyst-3')}").get("/api/me/")
+    assert me.status_code == 200 and me.json()["username"] == "bench-analyst-3"
 
 
 @pytest.mark.postgres

@@ -251,7 +251,7 @@ SEED = """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from allauth.account.models import EmailAddress
-from rest_framework.authtoken.models import Token
+from deliberation.api.tokens import issue_token
 from tests import factories as f
 
 prefix, count, password = {prefix!r}, {count}, {password!r}
@@ -265,7 +265,7 @@ for n in range(count):
         user.save()
     user.groups.add(analysts)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    tokens[user.username] = Token.objects.create(user=user).key
+    tokens[user.username] = issue_token(user)[1]
 option = f.StrategyFactory(slug=f"{{prefix}}-option", title=f"Option for {{prefix}}")
 print(json.dumps({{"tokens": tokens, "option": option.slug}}))
 """

@@ -492,8 +492,13 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text="Shown once: only a hash of it is kept."
+    )
     username = serializers.CharField(read_only=True)
+    expiry = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the token stops working."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

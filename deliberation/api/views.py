@@ -21,9 +21,9 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from knox.models import AuthToken
 from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -69,6 +69,7 @@ from .permissions import IsEditorOrReadOnly
 from .renderers import CSVRenderer, JSONLDRenderer, csv_lines, serializer_columns
 from .schema import ApiAutoSchema
 from .throttling import AnonRateThrottle, UserRateThrottle
+from .tokens import TokenAuthentication, issue_token, revoke_tokens
 
 User = get_user_model()
 
@@ -969,8 +970,10 @@ class MeView(ApiMixin, APIView):
 
 
 class TokenView(ApiMixin, APIView):
-    """POST a username (or e-mail address) and password for a token; send it as
-    `Authorization: Token <token>`. DELETE with the token revokes it."""
+    """POST a username (or e-mail address) and password for a new token; send it as
+    `Authorization: Token <token>` until it expires. DELETE revokes the token it is sent
+    with; `?all=true`, or a DELETE from a logged-in browser session, revokes every token
+    of the account."""
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
 
@@ -1003,10 +1006,24 @@ class TokenView(ApiMixin, APIView):
             return Response(
                 {"non_field_errors": ["Unable to log in with these credentials."]}, status=400
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key, "username": user.get_username()})
+        instance, token = issue_token(user)
+        return Response(
+            s.TokenSerializer(
+                {"token": token, "username": user.get_username(), "expiry": instance.expiry}
+            ).data
+        )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[
+            OpenApiParameter(
+                "all", bool, description="Revoke every token of the account, not only this one."
+            )
+        ],
+    )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        everything = request.query_params.get("all", "").lower() in ("true", "1")
+        used = request.auth if isinstance(request.auth, AuthToken) else None
+        revoke_tokens(request.user, None if everything or used is None else used)
         return Response(status=status.HTTP_204_NO_CONTENT)

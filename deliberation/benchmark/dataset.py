@@ -6,7 +6,6 @@ renderer, once per distinct text, and stored in the *_html / *_text columns just
 the services do on save. Stored counters (Comment.endorsement_count) match the rows.
 """
 
-import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
@@ -15,8 +14,10 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from psycopg.types.json import Jsonb
-from rest_framework.authtoken.models import Token
 
 from deliberation import models as d
 from policies import models as p
@@ -37,6 +38,7 @@ from .names import (  # noqa: F401
     TINY,
     TOKEN_USERS,
     Sizes,
+    bench_token,
 )
 
 SENTENCES = [
@@ -428,11 +430,21 @@ def generate(connection, sizes: Sizes, *, vacuum: bool = True) -> dict[str, int]
                 for n, uid in enumerate(user_ids)
             ),
         )
-        _Table(Token).copy(
+        tokens = (
+            (uid, bench_token(f"bench-analyst-{n}"))
+            for n, uid in enumerate(list(user_ids)[:TOKEN_USERS])
+        )
+        _Table(AuthToken).copy(
             cursor,
             (
-                {"key": secrets.token_hex(20), "user_id": uid, "created": EPOCH}
-                for uid in list(user_ids)[:TOKEN_USERS]
+                {
+                    "digest": hash_token(token),
+                    "token_key": token[: CONSTANTS.TOKEN_KEY_LENGTH],
+                    "user_id": uid,
+                    "created": EPOCH,
+                    "expiry": None,
+                }
+                for uid, token in tokens
             ),
         )
 

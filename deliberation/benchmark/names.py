@@ -1,6 +1,7 @@
 """Names and sizes shared by the generator and the harness (no Django imports here,
 so the harness can run before Django is set up)."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,6 +16,12 @@ RARE_OPTIONS = 10
 COMMON_WORD = "sanctions"
 TOKEN_USERS = 100  # analysts that get an API token (the first ones)
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def bench_token(username: str) -> str:
+    """The API token of a generated analyst. Only a hash of it is stored, so the harness
+    derives it again from the name rather than reading it back."""
+    return "pdt_" + hashlib.sha256(f"bench-token:{username}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

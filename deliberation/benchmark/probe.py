@@ -14,11 +14,11 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from deliberation.models import Comment, Vote
 
-from .names import HOT_SLUG, RARE_WORD
+from .names import HOT_SLUG, RARE_WORD, bench_token
 from .scenarios import SCENARIOS
 
 DEEP_PAGE = 2000
@@ -30,7 +30,13 @@ def _client() -> Client:
 
 
 def _token() -> str:
-    return Token.objects.order_by("user_id").values_list("key", flat=True).first()
+    username = (
+        AuthToken.objects.filter(user__username__startswith="bench-analyst-")
+        .order_by("user_id")
+        .values_list("user__username", flat=True)
+        .first()
+    )
+    return bench_token(username) if username else None
 
 
 def _request(client, scenario, path=None, token=None):

@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 import redis
 
-from .names import HOT_SLUG, SIZES, TOKEN_USERS
+from .names import HOT_SLUG, SIZES, TOKEN_USERS, bench_token
 from .scenarios import BY_NAME, SCENARIOS, evaluate, parse_wrk, render_table
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -255,10 +255,11 @@ def _probe(url: str, *args) -> dict | str:
     return completed.stdout if "--profile" in args else json.loads(completed.stdout)
 
 
-def _tokens(url: str) -> list[str]:
+def _token_users(url: str) -> list[str]:
+    """The generated analysts that have an API token (the first ones)."""
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "SELECT t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id "
+            "SELECT u.username FROM auth_user u JOIN knox_authtoken t ON t.user_id = u.id "
             "WHERE u.username LIKE 'bench-analyst-%%' ORDER BY u.id LIMIT %s",
             [TOKEN_USERS],
         ).fetchall()
@@ -291,9 +292,10 @@ def _post(base: str, path: str, token: str, body: dict) -> int:
         return 0
 
 
-def hot_row(server: Server, url: str, tokens: list[str]) -> dict:
+def hot_row(server: Server, url: str, usernames: list[str]) -> dict:
     """50 analysts vote on the hot option at the same moment, then all change their vote."""
-    voters = tokens[-50:]
+    voter_names = usernames[-50:]
+    voters = [bench_token(name) for name in voter_names]
     statuses: list[int] = []
     lock = threading.Lock()
     for choice in ("support", "oppose"):
@@ -316,9 +318,9 @@ def hot_row(server: Server, url: str, tokens: list[str]) -> dict:
         per_voter = conn.execute(
             "SELECT count(*), count(*) FILTER (WHERE v.choice = 'oppose') "
             "FROM deliberation_vote v JOIN policies_option o ON o.id = v.option_id "
-            "JOIN authtoken_token t ON t.user_id = v.voter_id "
-            "WHERE o.slug = %s AND t.key = ANY(%s) GROUP BY v.voter_id",
-            [HOT_SLUG, voters],
+            "JOIN auth_user u ON u.id = v.voter_id "
+            "WHERE o.slug = %s AND u.username = ANY(%s) GROUP BY v.voter_id",
+            [HOT_SLUG, voter_names],
         ).fetchall()
         counts = dict(
             conn.execute(
@@ -386,7 +388,8 @@ def run_dataset(size: str, prepared: dict, port: int, args, logdir: Path, result
     bad = {n: s for n, s in probe["status"].items() if s >= 400}
     if bad:
         log(f"{size}: scenarios answering with an error status: {bad}")
-    tokens, slugs = _tokens(url), _slugs(url)
+    usernames, slugs = _token_users(url), _slugs(url)
+    tokens = [bench_token(name) for name in usernames]
     with Server(url, port, logdir) as server:
         for scenario in SCENARIOS:
             if args.only and scenario.name not in args.only:
@@ -425,7 +428,7 @@ def run_dataset(size: str, prepared: dict, port: int, args, logdir: Path, result
         if size == args.largest:
             server.drain()
             log(f"{size}: 50 concurrent voters on the hot option")
-            results["hot_row"] = hot_row(server, url, tokens)
+            results["hot_row"] = hot_row(server, url, usernames)
             log(f"{size}: hot row {results['hot_row']}")
             data["worker_rss_mb"] = server.memory_mb()
             log(f"{size}: CSV export of every vote")

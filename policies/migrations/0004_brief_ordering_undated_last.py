@@ -4,14 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0003_named_unique_constraints'),
+        ("policies", "0003_named_unique_constraints"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='brief',
-            options={'ordering': [models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), 'title', 'pk']},
+            name="brief",
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("published_on"), descending=True, nulls_last=True),
+                    "title",
+                    "pk",
+                ]
+            },
         ),
     ]

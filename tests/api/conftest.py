@@ -14,12 +14,12 @@ from tests.factories import (
 
 def api_client(user=None):
     """A client that talks to the API as `user` with a token (anonymous without one)."""
-    from rest_framework.authtoken.models import Token
+    from deliberation.api.tokens import issue_token
 
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token = issue_token(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -112,3 +112,44 @@ def test_api_root_links_every_resource(anon_api):
         assert data[resource].endswith(f"/api/{resource}/")
     for key in ["me", "auth/token", "schema", "docs"]:
         assert key in data
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0's `nullable` in plain JSON Schema terms."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _as_json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") and "type" in node:
+        converted["type"] = [node["type"], "null"]
+    return converted
+
+
+def test_json_ld_answers_match_their_documented_shape(schema, analyst_api):
+    import jsonschema
+
+    from tests.factories import AnnotationFactory, StrategyFactory
+
+    note = AnnotationFactory(body="Watch the ports.", tags=["enforcement"])
+    documented = {
+        path: schema["paths"][path]["get"]["responses"]["200"]["content"]
+        for path in ("/api/annotations/", "/api/annotations/{id}/")
+    }
+    for path, url in (
+        ("/api/annotations/", "/api/annotations/"),
+        ("/api/annotations/{id}/", f"/api/annotations/{note.pk}/"),
+    ):
+        answer = analyst_api.get(url, HTTP_ACCEPT="application/ld+json")
+        assert answer["Content-Type"].startswith("application/ld+json")
+        jsonschema.validate(
+            answer.json(), _as_json_schema(documented[path]["application/ld+json"]["schema"])
+        )
+        assert documented[path]["text/csv"]["schema"]["type"] == "string"
+    quiet = StrategyFactory()
+    empty = analyst_api.get(f"/api/annotations/?format=jsonld&option={quiet.slug}")
+    assert empty.json()["items"] == []
+    jsonschema.validate(
+        empty.json(),
+        _as_json_schema(documented["/api/annotations/"]["application/ld+json"]["schema"]),
+    )

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from deliberation.models import Annotation, Comment, ModerationAction, Profile, Vote, with_tally
 from deliberation.profiles import account_delete, profile_update
@@ -75,7 +75,7 @@ def _tally(option):
 
 def test_deleting_the_account_keeps_arguments_votes_and_tallies(active_analyst, analyst_client):
     option = Option.objects.get(slug="targeted-sanctions")
-    Token.objects.create(user=active_analyst)
+    AuthToken.objects.create(user=active_analyst)
     tally_before = _tally(option)
     comments_before = Comment.objects.count()
 
@@ -90,7 +90,7 @@ def test_deleting_the_account_keeps_arguments_votes_and_tallies(active_analyst, 
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Profile.objects.filter(user=user).exists()
     assert not Profile.history.filter(user_id=user.pk).exists()
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
 
     assert Comment.objects.count() == comments_before
     assert Comment.objects.get(body="Freeze the assets.").author == user

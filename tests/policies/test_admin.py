@@ -53,11 +53,11 @@ def world(db, staff):
     FlagFactory(comment=comment)
     VoteFactory(option=option)
     annotation = AnnotationFactory(option=option)
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from deliberation import models as d
 
-    Token.objects.get_or_create(user=staff)
+    AuthToken.objects.create(user=staff)
     d.ModerationAction.objects.create(moderator=staff, action="hide", comment=comment)
     d.AnnotationReply.objects.create(annotation=annotation, author=staff, body="Yes", body_html="")
     d.Profile.objects.get_or_create(user=staff)

@@ -1,0 +1,39 @@
+"""API tokens: stored hashed (a copy of the database holds no usable token), each with an
+expiry, several per account so that each tool or script has its own."""
+
+from django.conf import settings
+from django.db import transaction
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.models import AuthToken
+from rest_framework import exceptions
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """`Authorization: Token <token>`; a header that is not a token at all is a 401,
+    never a server error."""
+
+    def authenticate_credentials(self, token: bytes):
+        try:
+            token.decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        return super().authenticate_credentials(token)
+
+
+@transaction.atomic
+def issue_token(user) -> tuple[AuthToken, str]:
+    """A new token for the account; past the per-account limit the oldest ones go."""
+    instance, token = AuthToken.objects.create(user=user)
+    keep = AuthToken.objects.filter(user=user).order_by("-created", "-pk")
+    surplus = keep.values_list("pk", flat=True)[settings.API_TOKENS_PER_ACCOUNT :]
+    AuthToken.objects.filter(pk__in=list(surplus)).delete()
+    return instance, token
+
+
+def revoke_tokens(user, token: AuthToken | None = None) -> int:
+    """Revoke one token, or every token of the account."""
+    tokens = AuthToken.objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    deleted, _ = tokens.delete()
+    return deleted

@@ -3,6 +3,7 @@ expiry, several per account so that each tool or script has its own."""
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions
@@ -19,10 +20,20 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         return super().authenticate_credentials(token)
 
+    def _cleanup_token(self, auth_token) -> bool:
+        # Only the token presented is checked: sweeping the account's other tokens on
+        # every request costs a query each time; issue_token() clears them instead.
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
+
 
 @transaction.atomic
 def issue_token(user) -> tuple[AuthToken, str]:
-    """A new token for the account; past the per-account limit the oldest ones go."""
+    """A new token for the account; expired ones go, and past the per-account limit the
+    oldest ones too."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     instance, token = AuthToken.objects.create(user=user)
     keep = AuthToken.objects.filter(user=user).order_by("-created", "-pk")
     surplus = keep.values_list("pk", flat=True)[settings.API_TOKENS_PER_ACCOUNT :]

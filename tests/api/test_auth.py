@@ -192,3 +192,21 @@ def test_guesses_through_the_api_and_the_login_page_count_together(analyst, clie
         client.post("/accounts/login/", {"login": "ana", "password": f"page-guess-{n}"})
     response = client.post("/accounts/login/", {"login": "ana", "password": PASSWORD})
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_a_request_with_a_token_costs_one_query_to_authenticate(analyst, django_assert_num_queries):
+    from deliberation.api.tokens import TokenAuthentication
+
+    token = _token()
+    with django_assert_num_queries(1):
+        user, _ = TokenAuthentication().authenticate_credentials(token.encode())
+    assert user == analyst
+
+
+def test_expired_tokens_are_cleared_when_a_new_one_is_issued(analyst):
+    old = _token()
+    AuthToken.objects.filter(user=analyst).update(expiry=timezone.now() - timedelta(days=1))
+    fresh = _token()
+    assert AuthToken.objects.filter(user=analyst).count() == 1
+    assert _as(old).get("/api/me/").status_code == 401
+    assert _as(fresh).get("/api/me/").status_code == 200

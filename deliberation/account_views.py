@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies.models import Option
 
+from .api.tokens import active_tokens, issue_token, revoke_token_by_key, revoke_tokens
 from .invitations import (
     InvitationUnusable,
     can_invite,
@@ -132,6 +133,45 @@ def profile_settings(request):
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The account's API tokens; a POST makes a new one, shown on this answer only."""
+    new_token = None
+    if request.method == "POST":
+        _, new_token = issue_token(request.user)
+    response = render(
+        request,
+        "deliberation/api_tokens.html",
+        {
+            "tokens": active_tokens(request.user),
+            "new_token": new_token,
+            "token_limit": settings.API_TOKENS_PER_ACCOUNT,
+            "token_days": settings.REST_KNOX["TOKEN_TTL"].days,
+        },
+    )
+    # The new token is in this page: no cache, no back-button copy, may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_key):
+    if not revoke_token_by_key(request.user, token_key):
+        raise Http404("You have no such token.")
+    messages.success(request, f"The token {token_key}… is revoked.")
+    return redirect("deliberation:api-tokens")
+
+
+@login_required
+@require_POST
+def api_tokens_revoke_all(request):
+    count = revoke_tokens(request.user)
+    messages.success(request, f"{count} token{'s' if count != 1 else ''} revoked.")
+    return redirect("deliberation:api-tokens")
 
 
 @login_required

@@ -22,6 +22,17 @@ urlpatterns = [
     path("moderation/flags/<int:pk>/dismiss/", views.flag_dismiss, name="flag-dismiss"),
     path("people/<str:username>/", account_views.profile, name="profile"),
     path("settings/profile/", account_views.profile_settings, name="profile-settings"),
+    path("settings/tokens/", account_views.api_tokens, name="api-tokens"),
+    path(
+        "settings/tokens/revoke-all/",
+        account_views.api_tokens_revoke_all,
+        name="api-tokens-revoke-all",
+    ),
+    path(
+        "settings/tokens/<str:token_key>/revoke/",
+        account_views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("settings/data.json", account_views.data_export, name="data-export"),
     path("settings/delete/", account_views.account_delete_view, name="account-delete"),
     path("invitations/", account_views.invitation_list, name="invitation-list"),

@@ -48,3 +48,19 @@ def revoke_tokens(user, token: AuthToken | None = None) -> int:
         tokens = tokens.filter(pk=token.pk)
     deleted, _ = tokens.delete()
     return deleted
+
+
+def active_tokens(user):
+    """The account's tokens that still work, newest first."""
+    return (
+        AuthToken.objects.filter(user=user)
+        .exclude(expiry__lt=timezone.now())
+        .order_by("-created", "-pk")
+        .only("token_key", "created", "expiry")
+    )
+
+
+def revoke_token_by_key(user, token_key: str) -> int:
+    """Revoke the account's token known by its visible start; 0 when it has none such."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    return deleted

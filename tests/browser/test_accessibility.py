@@ -112,7 +112,11 @@ def _pages_for(who, site):
             ("password reset", "/accounts/password/reset/"),
         ]
     if who == "analyst":
-        return [*catalogue, ("profile settings", "/settings/profile/")]
+        return [
+            *catalogue,
+            ("profile settings", "/settings/profile/"),
+            ("API tokens", "/settings/tokens/"),
+        ]
     if who == "moderator":
         return [("moderation queue", "/moderation/")]
     if who == "editor":

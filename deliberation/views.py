@@ -114,7 +114,11 @@ def _viewer_marks(user, option) -> tuple[set, set]:
 
 
 def _sort_in(url) -> str | None:
-    return parse_qs(urlsplit(url).query).get("sort", [None])[0] if url else None
+    """The ?sort= of a page's address, from a header the client wrote: maybe not a URL."""
+    try:
+        return parse_qs(urlsplit(url).query).get("sort", [None])[0] if url else None
+    except ValueError:
+        return None
 
 
 def _requested_sort(request) -> str:
@@ -459,7 +463,8 @@ def comment_replies(request, pk):
     """The whole subtree of a comment: what a collapsed "more replies" link opens."""
     comment = _visible_comment(request, pk)
     option = comment.option
-    comments = thread_comments(option, request.GET.get("sort", "oldest"), root=comment)
+    sort = _requested_sort(request)
+    comments = thread_comments(option, sort, root=comment)
     (root,) = build_tree(comments)
     endorsed, flagged = _viewer_marks(request.user, option)
     context = {
@@ -467,6 +472,7 @@ def comment_replies(request, pk):
         "root": root,
         "discussion": {
             "option": option,
+            "sort": sort,
             "endorsed_ids": endorsed,
             "flagged_ids": flagged,
             "is_moderator": permissions.can_moderate(request.user),

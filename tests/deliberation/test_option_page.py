@@ -1,5 +1,7 @@
 """The discussion panel of an option page: tally, thread, summary, constant queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -90,7 +92,10 @@ def test_an_action_sent_by_htmx_keeps_the_order_the_reader_chose(analyst_client)
     assert column.index("Late and popular") < column.index("Early and ignored")
 
 
-@pytest.mark.parametrize("sort, query", [("newest", "?sort=newest"), ("oldest", ""), ("bogus", "")])
+@pytest.mark.parametrize(
+    "sort, query",
+    [("newest", "?sort=newest"), ("oldest", ""), ("bogus", "")],
+)
 def test_without_javascript_an_action_returns_to_the_thread_in_its_order(
     analyst_client, sort, query
 ):
@@ -105,6 +110,18 @@ def test_without_javascript_an_action_returns_to_the_thread_in_its_order(
     followed = analyst_client.get(response["Location"]).content.decode()
     if sort == "newest":
         assert '<strong aria-current="true">Newest first</strong>' in followed
+
+
+@pytest.mark.parametrize("header", ["Referer", "HX-Current-URL"])
+def test_a_malformed_page_address_in_a_header_is_ignored(analyst_client, header):
+    option = StrategyFactory()
+    comment = CommentFactory(option=option)
+    response = analyst_client.post(
+        reverse("deliberation:comment-endorse", args=[comment.pk]),
+        headers={header: "http://[", **({"HX-Request": "true"} if header != "Referer" else {})},
+    )
+    assert response.status_code in (200, 302)
+    assert comment.endorsements.count() == 1
 
 
 def test_deep_replies_are_collapsed_behind_a_link_that_loads_them(analyst_client):
@@ -124,6 +141,30 @@ def test_deep_replies_are_collapsed_behind_a_link_that_loads_them(analyst_client
     partial = analyst_client.get(replies_url, headers={"HX-Request": "true"}).content.decode()
     assert "Level 7" in partial
     assert "<html" not in partial
+
+
+def test_deep_replies_keep_the_threads_order(analyst_client):
+    option = StrategyFactory()
+    parent = CommentFactory(option=option, body="Level 0")
+    for depth in range(1, 5):
+        parent = CommentFactory(option=option, parent=parent, body=f"Level {depth}")
+    first = CommentFactory(option=option, parent=parent, body="First deep reply")
+    CommentFactory(option=option, parent=parent, body="Second deep reply")
+    Comment.objects.filter(pk=first.pk).update(created=first.created - timedelta(hours=1))
+    replies_url = reverse("deliberation:comment-replies", args=[parent.pk])
+
+    page = analyst_client.get(option.get_absolute_url() + "?sort=newest").content.decode()
+    assert f'href="{replies_url}?sort=newest"' in page
+    newest = analyst_client.get(replies_url + "?sort=newest").content.decode()
+    assert newest.index("Second deep reply") < newest.index("First deep reply")
+    loaded = analyst_client.get(
+        replies_url,
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver" + option.get_absolute_url() + "?sort=newest",
+        },
+    ).content.decode()
+    assert loaded.index("Second deep reply") < loaded.index("First deep reply")
 
 
 def test_analyst_sees_own_vote(analyst, analyst_client):

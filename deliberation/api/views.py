@@ -495,7 +495,7 @@ class BriefViewSet(ApiMixin, CSVExportMixin, viewsets.ReadOnlyModelViewSet):
     export_name = "briefs"
 
     def get_queryset(self):
-        briefs = Brief.objects.order_by("-published_on", "title", "pk")
+        briefs = Brief.objects.order_by(*Brief._meta.ordering)
         if self.action == "retrieve":
             visible = Option.objects.visible_to(self.request.user).order_by("kind", "title")
             briefs = briefs.prefetch_related(

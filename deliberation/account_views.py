@@ -37,6 +37,7 @@ from .profiles import (
 )
 
 ACTIVITY_PAGE_SIZE = 25
+NEW_TOKEN_SESSION_KEY = "new_api_token"
 INVITATIONS_PAGE_SIZE = 50
 
 
@@ -138,10 +139,12 @@ def profile_settings(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    """The account's API tokens; a POST makes a new one, shown on this answer only."""
-    new_token = None
+    """The account's API tokens. A POST makes a new one and comes back here, where it is
+    shown once: a reload shows the list, and makes no other token."""
     if request.method == "POST":
-        _, new_token = issue_token(request.user)
+        _, request.session[NEW_TOKEN_SESSION_KEY] = issue_token(request.user)
+        return redirect("deliberation:api-tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     response = render(
         request,
         "deliberation/api_tokens.html",

@@ -16,6 +16,7 @@ class DeliberationConfig(AppConfig):
             option_views,
             views,
         )
+        from .api import tokens
 
         extensions.register_option_page_provider(option_views.option_page_context)
         extensions.register_option_page_provider(views.option_page_context)
@@ -24,5 +25,6 @@ class DeliberationConfig(AppConfig):
         extensions.register_home_page_provider(views.home_page_context)
         annotation_views.register_annotation_extensions()
         invitations.connect_signals()
+        tokens.connect_signals()
         freshness.connect_signals()
         extensions.register_fragment_cache(freshness.panel_for_anonymous)

@@ -21,6 +21,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -244,13 +255,13 @@ REST_FRAMEWORK = {
 }
 # API tokens are stored hashed and expire; a new token past the limit replaces the oldest.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "TOKEN_TTL": timedelta(days=env_positive_int("API_TOKEN_TTL_DAYS", 30)),
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
     # Recognisable in a leaked log or repository, by a person or a secret scanner.
     "TOKEN_PREFIX": "pdt_",
 }
-API_TOKENS_PER_ACCOUNT = int(os.environ.get("API_TOKENS_PER_ACCOUNT", "10"))
+API_TOKENS_PER_ACCOUNT = env_positive_int("API_TOKENS_PER_ACCOUNT", 10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Deliberation API",
     "DESCRIPTION": "Options of policy briefs, the arguments, votes and annotations about them.",

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_ENV = {
@@ -57,6 +59,20 @@ def test_site_refuses_to_start_without_secret_key_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("API_TOKEN_TTL_DAYS", "0"),
+        ("API_TOKENS_PER_ACCOUNT", "-1"),
+        ("API_TOKEN_TTL_DAYS", "a week"),
+    ],
+)
+def test_token_settings_below_one_refuse_to_start_with_a_clear_message(name, value):
+    result = run_python(["manage.py", "check"], {"DEBUG": "1", name: value})
+    assert result.returncode != 0
+    assert f"{name} must be a whole number of at least 1" in result.stderr
 
 
 def test_production_settings_turn_on_secure_cookies_hsts_and_https():

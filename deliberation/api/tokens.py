@@ -14,10 +14,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
     never a server error."""
 
     def authenticate_credentials(self, token: bytes):
-        try:
-            token.decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        # Tokens are printable ASCII; anything else (a NUL byte, say) never reaches the
+        # database, which would refuse it.
+        if not token.isascii() or not token.decode("ascii").isprintable():
+            raise exceptions.AuthenticationFailed("Invalid token.")
         return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token) -> bool:
@@ -64,3 +64,16 @@ def revoke_token_by_key(user, token_key: str) -> int:
     """Revoke the account's token known by its visible start; 0 when it has none such."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return deleted
+
+
+def _revoke_after_password_change(sender, request, user, **kwargs):
+    revoke_tokens(user)
+
+
+def connect_signals() -> None:
+    """A changed or reset password ends every API token: whoever had the old password,
+    or a session, may have made one."""
+    from allauth.account.signals import password_changed, password_reset, password_set
+
+    for signal in (password_changed, password_reset, password_set):
+        signal.connect(_revoke_after_password_change, dispatch_uid=f"revoke-tokens-{id(signal)}")

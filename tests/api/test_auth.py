@@ -129,6 +129,8 @@ def test_a_new_token_past_the_limit_replaces_the_oldest(analyst, settings):
         "Token pdt_not-a-real-token",
         "Token " + "f" * 64,
         b"Token \xff\xfe\xfd".decode("latin-1"),
+        "Token pdt_\x00abc",
+        "Token pdt_\x7fabc",
     ],
 )
 def test_a_bad_token_header_is_a_401_with_a_reason(db, header):

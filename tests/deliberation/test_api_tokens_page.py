@@ -15,7 +15,7 @@ PAGE = "/settings/tokens/"
 
 
 def _new_token(client):
-    response = client.post(PAGE)
+    response = client.post(PAGE, follow=True)
     assert response.status_code == 200
     return re.search(r'<code id="new-token">([^<]+)</code>', response.content.decode())[1]
 
@@ -28,7 +28,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 
 def test_a_new_token_is_shown_once_and_works_for_the_api(analyst, analyst_client):
-    made = analyst_client.post(PAGE)
+    made = analyst_client.post(PAGE, follow=True)
+    assert made.redirect_chain == [(PAGE, 302)]
     assert made["Cache-Control"] == "no-store"
     token = re.search(r'<code id="new-token">([^<]+)</code>', made.content.decode())[1]
     assert "Copy it now" in made.content.decode()
@@ -36,8 +37,9 @@ def test_a_new_token_is_shown_once_and_works_for_the_api(analyst, analyst_client
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/me/").json()["username"] == analyst.username
 
-    again = analyst_client.get(PAGE).content.decode()
+    again = analyst_client.get(PAGE).content.decode()  # a reload
     assert token not in again
+    assert AuthToken.objects.filter(user=analyst).count() == 1
     assert token[:15] + "…" in again  # known by its start
     assert "Your tokens (1)" in again
 

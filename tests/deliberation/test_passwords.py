@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from deliberation.api.tokens import issue_token
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,20 @@ def test_analyst_changes_the_password(analyst, analyst_client):
     assert not _logs_in("ana", PASSWORD)
 
 
+def _api_token_works(token):
+    return Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/me/").status_code == 200
+
+
+def test_changing_the_password_revokes_every_api_token(analyst, analyst_client):
+    _, token = issue_token(analyst)
+    assert _api_token_works(token)
+    analyst_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert not _api_token_works(token)
+
+
 def test_wrong_current_password_changes_nothing(analyst, analyst_client):
     response = analyst_client.post(
         reverse("account_change_password"),
@@ -52,6 +67,7 @@ def test_anonymous_visitor_is_sent_to_log_in_from_password_change(anonymous_clie
 
 
 def test_forgotten_password_is_reset_through_the_mailed_link(analyst):
+    _, token = issue_token(analyst)
     client = Client()
     login_page = client.get(reverse("account_login")).content.decode()
     assert f'href="{reverse("account_reset_password")}">Forgot your password?' in login_page
@@ -72,6 +88,7 @@ def test_forgotten_password_is_reset_through_the_mailed_link(analyst):
     assert response.status_code == 302
     assert _logs_in("ana", NEW_PASSWORD)
     assert not _logs_in("ana", PASSWORD)
+    assert not _api_token_works(token)
 
 
 def test_reset_link_works_only_once(analyst):

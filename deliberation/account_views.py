@@ -3,6 +3,7 @@ invitations."""
 
 from urllib.parse import urlencode
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -138,6 +139,9 @@ def profile_settings(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+# A token outlives the session: making one asks for the password again (allauth keeps
+# the confirmation a few minutes, then carries the POST through).
+@reauthentication_required(allow_get=True)
 def api_tokens(request):
     """The account's API tokens. A POST makes a new one and comes back here, where it is
     shown once: a reload shows the list, and makes no other token."""

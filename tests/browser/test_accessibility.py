@@ -116,6 +116,7 @@ def _pages_for(who, site):
             *catalogue,
             ("profile settings", "/settings/profile/"),
             ("API tokens", "/settings/tokens/"),
+            ("password confirmation", "/accounts/reauthenticate/"),
         ]
     if who == "moderator":
         return [("moderation queue", "/moderation/")]

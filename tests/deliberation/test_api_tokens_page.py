@@ -8,13 +8,20 @@ from django.urls import reverse
 from knox.models import AuthToken
 
 from deliberation.api.tokens import issue_token
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/settings/tokens/"
 
 
+def _confirm_password(client):
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+
+
 def _new_token(client):
+    _confirm_password(client)
     response = client.post(PAGE, follow=True)
     assert response.status_code == 200
     return re.search(r'<code id="new-token">([^<]+)</code>', response.content.decode())[1]
@@ -27,7 +34,22 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     assert not AuthToken.objects.exists()
 
 
+def test_making_a_token_asks_for_the_password_then_carries_on(analyst, analyst_client):
+    asked = analyst_client.post(PAGE)
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    assert not AuthToken.objects.exists()
+
+    wrong = analyst_client.post(asked["Location"], {"password": "not-it"})
+    assert wrong.status_code == 200 and not AuthToken.objects.exists()
+
+    confirmed = analyst_client.post(asked["Location"], {"password": PASSWORD}, follow=True)
+    assert AuthToken.objects.filter(user=analyst).count() == 1
+    assert '<code id="new-token">pdt_' in confirmed.content.decode()
+
+
 def test_a_new_token_is_shown_once_and_works_for_the_api(analyst, analyst_client):
+    _confirm_password(analyst_client)
     made = analyst_client.post(PAGE, follow=True)
     assert made.redirect_chain == [(PAGE, 302)]
     assert made["Cache-Control"] == "no-store"

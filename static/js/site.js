@@ -15,6 +15,25 @@
     });
   }
 
+  // An action re-renders the discussion; the replies its reader had folded stay folded.
+  var folded = [];
+  document.addEventListener("htmx:beforeSwap", function () {
+    folded = Array.prototype.map.call(
+      document.querySelectorAll("details.replies-fold:not([open])"),
+      function (fold) {
+        return fold.id;
+      }
+    );
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    folded.forEach(function (id) {
+      var fold = id && document.getElementById(id);
+      if (fold) {
+        fold.open = false;
+      }
+    });
+  });
+
   function enhance(root) {
     setUpAutoSubmit(root);
   }

@@ -43,3 +43,24 @@ def test_reader_folds_and_unfolds_replies_at_any_depth(page, deep_thread):
     expect(page.get_by_text("Level 5")).to_be_hidden()
     expect(page.get_by_text("Level 4")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_folded_replies_stay_folded_when_an_action_redraws_the_thread(new_page, deep_thread):
+    from tests.browser.conftest import log_in
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(username="ana")
+    page = new_page()
+    log_in(page, "ana", PASSWORD)
+    page.goto(deep_thread.get_absolute_url())
+    level1 = deep_thread.comments.get(body="Level 1")
+    page.locator(f"#comment-{level1.pk} > details.replies-fold > summary").click()
+    expect(page.get_by_text("Level 2")).to_be_hidden()
+
+    # Ana endorses the first argument: the discussion is drawn again from the server.
+    first = page.locator(f"#comment-{deep_thread.comments.get(body='Level 0').pk}")
+    first.locator(":scope > .comment-actions").get_by_role("button", name="Endorse").click()
+    expect(page.get_by_text("You endorse this argument.")).to_be_visible()
+    expect(page.get_by_text("Level 1")).to_be_visible()
+    expect(page.get_by_text("Level 2")).to_be_hidden()
+    assert page.console_errors == []

@@ -75,6 +75,22 @@ def test_token_settings_below_one_refuse_to_start_with_a_clear_message(name, val
     assert f"{name} must be a whole number of at least 1" in result.stderr
 
 
+def test_manage_py_in_a_bare_checkout_runs_in_development_mode():
+    result = run_python(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], {}, drop=["DEBUG", "SECRET_KEY"]
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_the_server_in_a_bare_checkout_refuses_to_start_without_secret_key():
+    result = run_python(
+        "import deliberation.wsgi", {"ALLOWED_HOSTS": "x.example.org"}, drop=["DEBUG", "SECRET_KEY"]
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
 def test_production_settings_turn_on_secure_cookies_hsts_and_https():
     values = settings_as_json(
         PRODUCTION_ENV,

@@ -11,6 +11,23 @@ from tests.factories import (
     TagFactory,
 )
 
+# Every collection the API serves, by its address under /api/.
+RESOURCES = [
+    "options",
+    "strategies",
+    "initiatives",
+    "sanction-types",
+    "actors",
+    "sectors",
+    "implications",
+    "briefs",
+    "comments",
+    "votes",
+    "annotations",
+    "flags",
+    "endorsements",
+]
+
 
 def api_client(user=None):
     """A client that talks to the API as `user` with a token (anonymous without one)."""

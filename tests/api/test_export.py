@@ -5,6 +5,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from deliberation.api.renderers import escape_cell, flatten
+from tests.api.conftest import RESOURCES
 from tests.factories import (
     ActorFactory,
     AnnotationFactory,
@@ -139,24 +140,7 @@ def test_numbers_stay_numbers_in_the_export(anon_api):
     assert escape_cell(-2.5) == "-2.5"
 
 
-EXPORTS = [
-    "options",
-    "strategies",
-    "initiatives",
-    "sanction-types",
-    "actors",
-    "sectors",
-    "implications",
-    "briefs",
-    "comments",
-    "votes",
-    "endorsements",
-    "flags",
-    "annotations",
-]
-
-
-@pytest.mark.parametrize("resource", EXPORTS)
+@pytest.mark.parametrize("resource", RESOURCES)
 def test_an_empty_export_still_names_its_columns(moderator_api, resource):
     response = moderator_api.get(f"/api/{resource}/?format=csv&search=nothing-matches-this")
     assert response.status_code == 200
@@ -165,7 +149,7 @@ def test_an_empty_export_still_names_its_columns(moderator_api, resource):
     assert header and ("id" in header or "slug" in header)
 
 
-@pytest.mark.parametrize("resource", EXPORTS)
+@pytest.mark.parametrize("resource", RESOURCES)
 def test_the_export_holds_what_the_list_shows_under_its_header(moderator_api, resource):
     strategy = StrategyFactory(title="=Strategy")
     strategy.implications.add(ImplicationFactory())

@@ -4,23 +4,9 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db
+from tests.api.conftest import RESOURCES
 
-RESOURCES = [
-    "options",
-    "strategies",
-    "initiatives",
-    "sanction-types",
-    "actors",
-    "sectors",
-    "implications",
-    "briefs",
-    "comments",
-    "votes",
-    "annotations",
-    "flags",
-    "endorsements",
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
